@@ -1,0 +1,1 @@
+"""Achtervang: keeps a municipal team of family coaches reachable and covered."""

@@ -1,0 +1,52 @@
+"""Builds the PTB Application: the same code runs against Telegram, the stand-in and tests."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    Defaults,
+    TypeHandler,
+)
+
+from bot.handlers import access, fallback, help_command, language, start
+from bot.handlers.context import AchtervangContext
+from bot.handlers.menu import register_all_member_menus, register_public_menu
+from bot.runtime import Runtime
+
+GATE_GROUP = -1
+FEATURE_MODULES = (start, help_command, language)
+
+
+def build_application(
+    runtime: Runtime, *, token: str, base_url: str, base_file_url: str
+) -> Application:
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(base_file_url)
+        .context_types(ContextTypes(context=AchtervangContext))
+        .defaults(Defaults(tzinfo=ZoneInfo(runtime.config.timezone)))
+        .rate_limiter(AIORateLimiter())
+        .post_init(_on_startup)
+        .build()
+    )
+    application.bot_data["runtime"] = runtime
+    application.add_handler(TypeHandler(Update, access.gate), group=GATE_GROUP)
+    for module in FEATURE_MODULES:
+        application.add_handlers(module.HANDLERS)
+    application.add_handlers(fallback.HANDLERS)
+    application.add_error_handler(fallback.on_error)
+    return application
+
+
+async def _on_startup(application: Application) -> None:
+    runtime: Runtime = application.bot_data["runtime"]
+    await register_public_menu(application.bot, runtime)
+    await register_all_member_menus(application.bot, runtime)

@@ -1,0 +1,148 @@
+"""`achtervang coach …`: add, invite, list and deactivate team members and partners."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.cli import Env, coach_app, fail
+from bot.i18n import LANGUAGES
+from bot.models import Coach, Role
+from bot.scheduling.clock import SystemClock
+from bot.services import audit
+from bot.services.coaches import DuplicateCoachName, add_coach, find_by_name
+from bot.services.enrolment import create_invite
+
+
+def _bot_username(env: Env) -> str | None:
+    if env.settings.telegram_bot_username:
+        return env.settings.telegram_bot_username
+    if env.settings.token is None:
+        return None
+
+    async def ask() -> str:
+        bot = Bot(env.settings.token, base_url=env.settings.telegram_api_base_url)
+        async with bot:
+            return bot.username
+
+    try:
+        return asyncio.run(ask())
+    except (TelegramError, OSError):
+        return None
+
+
+def _print_invite(env: Env, name: str, code: str, expires: datetime) -> None:
+    tr = env.tr
+    typer.echo(tr._("Invite code for %(name)s: %(code)s", name=name, code=code))
+    typer.echo(tr._("Valid until %(when)s; it works once.", when=tr.datetime(expires, "short")))
+    username = _bot_username(env)
+    if username:
+        typer.echo(tr._("Link: %(link)s", link=f"https://t.me/{username}?start={code}"))
+    else:
+        typer.echo(tr._("In a private chat with the bot, send: /start %(code)s", code=code))
+
+
+@coach_app.command("add")
+def coach_add(
+    name: Annotated[str, typer.Argument(help="Full name, unique within the team.")],
+    role: Annotated[Role, typer.Option(help="coach, teamlead, partner or admin.")] = Role.COACH,
+    fte: Annotated[float, typer.Option(min=0.1, max=1.5)] = 1.0,
+    language: Annotated[str | None, typer.Option(help="nl or en.")] = None,
+    caseload_limit: Annotated[int | None, typer.Option(min=1, max=20)] = None,
+) -> None:
+    """Add a person and print their one-time invite code and link."""
+    env = Env()
+    if language is not None and language not in LANGUAGES:
+        fail(
+            env.tr._("Unknown language. Choose one of: %(options)s.", options=", ".join(LANGUAGES))
+        )
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> tuple[str, datetime]:
+        try:
+            coach = await add_coach(
+                session,
+                name=name,
+                role=role,
+                config=env.config,
+                now=now,
+                fte=fte,
+                language=language,
+                caseload_limit=caseload_limit,
+            )
+        except DuplicateCoachName:
+            fail(env.tr._("There is already someone called %(name)s.", name=name))
+        except ValueError:
+            fail(env.tr._("The name must not be empty."))
+        audit.record(
+            session, at=now, action="coach.add", outcome="ok", subject=coach.name, detail=role.value
+        )
+        invite = await create_invite(session, coach, now=now, rules=env.config.enrolment)
+        await session.commit()
+        return invite
+
+    code, expires = env.in_session(work)
+    _print_invite(env, " ".join(name.split()), code, expires)
+
+
+@coach_app.command("invite")
+def coach_invite(name: Annotated[str, typer.Argument()]) -> None:
+    """Make a new invite code (for an expired code or a new phone); older codes stop working."""
+    env = Env()
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> tuple[str, str, datetime]:
+        coach = await find_by_name(session, name)
+        if coach is None or not coach.active:
+            fail(env.tr._("Nobody active is called %(name)s.", name=name))
+        code, expires = await create_invite(session, coach, now=now, rules=env.config.enrolment)
+        await session.commit()
+        return coach.name, code, expires
+
+    found, code, expires = env.in_session(work)
+    _print_invite(env, found, code, expires)
+
+
+@coach_app.command("deactivate")
+def coach_deactivate(name: Annotated[str, typer.Argument()]) -> None:
+    """Take away someone's access at once (leaving the team, lost phone)."""
+    env = Env()
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> str:
+        coach = await find_by_name(session, name)
+        if coach is None:
+            fail(env.tr._("Nobody active is called %(name)s.", name=name))
+        coach.active = False
+        coach.telegram_user_id = None
+        audit.record(session, at=now, action="coach.deactivate", outcome="ok", subject=coach.name)
+        await session.commit()
+        return coach.name
+
+    typer.echo(env.tr._("%(name)s no longer has access.", name=env.in_session(work)))
+
+
+@coach_app.command("list")
+def coach_list() -> None:
+    """List everyone with role, fte, caseload limit and whether they are enrolled."""
+    env = Env()
+    tr = env.tr
+
+    async def work(session: AsyncSession) -> list[Coach]:
+        return list((await session.scalars(select(Coach).order_by(Coach.name))).all())
+
+    for coach in env.in_session(work):
+        status = tr._("enrolled") if coach.telegram_user_id else tr._("not enrolled")
+        if not coach.active:
+            status = tr._("inactive")
+        typer.echo(
+            f"{coach.name:30} {coach.role.value:9} {coach.fte:4.2f} "
+            f"{coach.caseload_limit:3}  {coach.language}  {status}"
+        )

@@ -1,0 +1,42 @@
+"""What happens to updates no feature handled, and to errors."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+
+from bot.handlers.context import AchtervangContext
+
+log = logging.getLogger(__name__)
+
+
+async def not_understood(update: Update, context: AchtervangContext) -> None:
+    await update.effective_message.reply_text(
+        context.tr._("I didn't understand that. /help lists what you can do.")
+    )
+
+
+async def stale_button(update: Update, context: AchtervangContext) -> None:
+    await update.callback_query.answer(
+        context.tr._("This button no longer works."), show_alert=True
+    )
+
+
+async def on_error(update: object, context: AchtervangContext) -> None:
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        # Say that it failed; never echo the exception, it may hold case data.
+        try:
+            await update.effective_message.reply_text(
+                context.tr._("Something went wrong on my side. Please try again in a moment.")
+            )
+        except Exception:
+            log.exception("could not report the error to the user")
+
+
+HANDLERS = [
+    MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, not_understood),
+    CallbackQueryHandler(stale_button),
+]

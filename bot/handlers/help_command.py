@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.handlers import registry
+from bot.handlers.context import AchtervangContext
+from bot.i18n import Translator
+from bot.models import Role
+
+
+def help_text(tr: Translator, role: Role) -> str:
+    lines = [tr._("What you can do:")]
+    lines += [f"/{spec.name} — {tr._(spec.description)}" for spec in registry.commands_for(role)]
+    return "\n".join(lines)
+
+
+async def show_help(update: Update, context: AchtervangContext) -> None:
+    await update.effective_message.reply_text(help_text(context.tr, context.coach.role))
+
+
+HANDLERS = [CommandHandler("help", show_help)]

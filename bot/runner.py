@@ -1,0 +1,24 @@
+"""Process wiring for `achtervang run`: settings in, a polling bot out."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.db import make_engine, make_sessionmaker
+from bot.runtime import Runtime
+from bot.scheduling.clock import SystemClock
+from bot.settings import Settings
+from bot.team_config import TeamConfig
+
+
+def run_bot(settings: Settings, config: TeamConfig) -> None:
+    engine = make_engine(settings.database_url)
+    runtime = Runtime(config=config, sessionmaker=make_sessionmaker(engine), clock=SystemClock())
+    application = build_application(
+        runtime,
+        token=settings.token,
+        base_url=settings.telegram_api_base_url,
+        base_file_url=settings.base_file_url,
+    )
+    application.run_polling(allowed_updates=Update.ALL_TYPES)

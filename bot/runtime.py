@@ -1,0 +1,21 @@
+"""What every handler and job needs, built once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.i18n import Translator, translator
+from bot.scheduling.clock import Clock
+from bot.team_config import TeamConfig
+
+
+@dataclass
+class Runtime:
+    config: TeamConfig
+    sessionmaker: async_sessionmaker[AsyncSession]
+    clock: Clock
+
+    def translator(self, language: str | None = None) -> Translator:
+        return translator(language or self.config.default_language, self.config.tz)

@@ -1,0 +1,1 @@
+"""Domain services: plain Python on a database session, no Telegram in here."""

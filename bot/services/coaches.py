@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import Coach, Role
+from bot.team_config import TeamConfig
+
+
+class DuplicateCoachName(ValueError):
+    pass
+
+
+def normalise_name(name: str) -> str:
+    return " ".join(name.split())
+
+
+async def find_by_name(session: AsyncSession, name: str) -> Coach | None:
+    wanted = normalise_name(name).lower()
+    return await session.scalar(select(Coach).where(func.lower(Coach.name) == wanted))
+
+
+async def find_enrolled(session: AsyncSession, telegram_user_id: int) -> Coach | None:
+    """The active team member behind a Telegram account, or None for everyone else."""
+    return await session.scalar(
+        select(Coach).where(Coach.telegram_user_id == telegram_user_id, Coach.active.is_(True))
+    )
+
+
+async def add_coach(
+    session: AsyncSession,
+    *,
+    name: str,
+    role: Role,
+    config: TeamConfig,
+    now: datetime,
+    fte: float = 1.0,
+    language: str | None = None,
+    caseload_limit: int | None = None,
+) -> Coach:
+    name = normalise_name(name)
+    if not name:
+        raise ValueError("name is empty")
+    if await find_by_name(session, name) is not None:
+        raise DuplicateCoachName(name)
+    coach = Coach(
+        name=name,
+        role=role,
+        fte=fte,
+        caseload_limit=caseload_limit or config.caseload.limit_for(fte),
+        language=language or config.default_language,
+        active=True,
+        created_at=now,
+    )
+    session.add(coach)
+    await session.flush()
+    return coach

@@ -1,0 +1,79 @@
+"""Process settings from the environment or `.env`.
+
+Only what differs per installation lives here; team rules live in the team config file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+_TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+
+# Users paste the URL their database documentation shows; we need the async driver.
+_DRIVER_ALIASES = {
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str = Field(
+        default=TELEGRAM_DEFAULT_BASE_URL, alias="TELEGRAM_API_BASE_URL"
+    )
+    telegram_bot_username: str | None = Field(default=None, alias="TELEGRAM_BOT_USERNAME")
+    database_url: str = Field(default="sqlite:///achtervang.sqlite3", alias="DATABASE_URL")
+    config_path: Path | None = Field(default=None, alias="ACHTERVANG_CONFIG")
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN_RE.match(value.get_secret_value()):
+            raise ValueError("expected the form 123456789:ABC-token from BotFather")
+        return value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _base_url_shape(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("expected an http(s) URL such as https://api.telegram.org/bot")
+        return value
+
+    @field_validator("telegram_bot_username")
+    @classmethod
+    def _username_shape(cls, value: str | None) -> str | None:
+        return value.lstrip("@") if value else None
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError("not a database URL") from exc
+        driver = _DRIVER_ALIASES.get(url.drivername)
+        if driver is None:
+            raise ValueError("only SQLite and PostgreSQL are supported")
+        return url.set(drivername=driver).render_as_string(hide_password=False)
+
+    @property
+    def base_file_url(self) -> str:
+        # Telegram serves files under /file/bot<token>; a local stand-in mirrors that layout.
+        base = self.telegram_api_base_url
+        return base[: -len("bot")] + "file/bot" if base.endswith("/bot") else base + "/file"
+
+    @property
+    def token(self) -> str | None:
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
