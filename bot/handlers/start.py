@@ -73,7 +73,7 @@ async def start(update: Update, context: AchtervangContext) -> None:
         await message.reply_text(
             tr._(
                 "Too many wrong codes. You can try again after %(time)s.",
-                time=tr.datetime(result.locked_until, "short"),
+                time=tr.time(result.locked_until),
             )
         )
     else:

@@ -1,0 +1,61 @@
+"""Drives the real PTB Application through the Bot API stand-in, as coaches would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram.ext import Application
+
+from bot.standin import BotApiStandIn
+
+
+@dataclass
+class Person:
+    """A Telegram user talking to the bot in their private chat (or a group, when given)."""
+
+    standin: BotApiStandIn
+    app: Application
+    user_id: int
+    name: str
+
+    async def say(self, text: str, *, chat_id: int | None = None) -> None:
+        await self.standin.send_message(self.user_id, text, chat_id=chat_id)
+        await settle(self.standin, self.app)
+
+    async def press(self, message: dict, callback_data: str) -> None:
+        await self.standin.press_button(
+            self.user_id, message["chat"]["id"], message["message_id"], callback_data
+        )
+        await settle(self.standin, self.app)
+
+    async def reply(self, chat_id: int | None = None) -> dict:
+        """The next thing the bot showed in this chat (a new message or an edit)."""
+        return await self.standin.next_message(chat_id or self.user_id, timeout=5)
+
+    async def ask(self, text: str) -> str:
+        await self.say(text)
+        return (await self.reply())["text"]
+
+    async def expect_nothing_more(self, chat_id: int | None = None) -> None:
+        await self.standin.expect_silence(chat_id or self.user_id, seconds=0.05)
+
+
+async def settle(standin: BotApiStandIn, app: Application) -> None:
+    """Returns once the bot has fetched every pending update and finished handling it.
+
+    PTB confirms an update by asking for the next offset only after it queued the update, and
+    marks queue items done only after its handlers ran, so no sleeps are needed.
+    """
+    await standin.wait_until_delivered(timeout=5)
+    await app.update_queue.join()
+
+
+def buttons(message: dict) -> dict[str, str]:
+    """Button text → callback data of an inline keyboard."""
+    markup = message.get("reply_markup") or {}
+    return {
+        button["text"]: button["callback_data"]
+        for row in markup.get("inline_keyboard", [])
+        for button in row
+        if "callback_data" in button
+    }

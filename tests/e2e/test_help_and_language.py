@@ -1,0 +1,51 @@
+from sqlalchemy import select
+
+from bot.models import AuditEvent, Coach, Role
+from tests.e2e.harness import buttons
+
+
+async def test_help_lists_the_roles_commands_in_dutch(member):
+    anna = await member("Anna de Vries", role=Role.TEAMLEAD)
+    assert await anna.ask("/help") == (
+        "Wat je kunt doen:\n"
+        "/start — Koppel je Telegram-account met een uitnodigingscode\n"
+        "/help — Laat zien wat je hier kunt doen\n"
+        "/language — Kies Nederlands of Engels"
+    )
+
+
+async def test_switch_to_english_with_the_button_and_back_by_argument(
+    standin, member, sessionmaker
+):
+    anna = await member("Anna de Vries")
+    await anna.say("/language")
+    question = await anna.reply()
+    assert question["text"] == "Welke taal zal ik gebruiken?"
+    assert buttons(question) == {"Nederlands": "lang:nl", "English": "lang:en"}
+
+    await anna.press(question, "lang:en")
+    edited = await anna.reply()
+    assert edited["message_id"] == question["message_id"]
+    assert edited["text"] == "From now on I will speak English with you."
+    assert (await anna.ask("/help")).startswith("What you can do:\n/start — Link your")
+    menu = standin.commands(scope={"type": "chat", "chat_id": anna.user_id})
+    assert menu[1]["description"] == "Show what you can do here"
+
+    assert await anna.ask("/language nl") == "Vanaf nu spreek ik Nederlands met je."
+    async with sessionmaker() as session:
+        coach = await session.scalar(select(Coach).where(Coach.name == "Anna de Vries"))
+        assert coach.language == "nl"
+        changes = (
+            await session.scalars(
+                select(AuditEvent.detail).where(AuditEvent.action == "language.set")
+            )
+        ).all()
+        assert changes == ["en", "nl"]
+
+
+async def test_unknown_language_changes_nothing(member, sessionmaker):
+    anna = await member("Anna de Vries")
+    assert await anna.ask("/language fr") == "Onbekende taal. Kies uit: nl, en."
+    async with sessionmaker() as session:
+        coach = await session.scalar(select(Coach).where(Coach.name == "Anna de Vries"))
+        assert coach.language == "nl"

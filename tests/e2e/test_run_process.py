@@ -1,0 +1,65 @@
+"""The operator's path: `achtervang coach add`, then `achtervang run` pointed at a local Bot API."""
+
+import asyncio
+import os
+import re
+import signal
+import sys
+
+from tests.cli.conftest import SETTINGS
+
+
+async def test_installed_bot_enrols_a_coach_and_answers_help(
+    standin, engine, database_url, tmp_path
+):
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
+    env.update(
+        DATABASE_URL=database_url,
+        TELEGRAM_BOT_TOKEN=standin.token,
+        TELEGRAM_API_BASE_URL=standin.base_url,
+    )
+
+    add = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "coach",
+        "add",
+        "Anna de Vries",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(add.communicate(), 60)
+    assert add.returncode == 0, err.decode()
+    # The username came from getMe on the stand-in.
+    link = re.search(r"https://t.me/achtervang_test_bot\?start=([A-Z0-9]{12})", out.decode())
+    assert link, out.decode()
+
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        standin.add_user(31337, "Anna", language_code="nl")
+        await standin.send_message(31337, f"/start {link[1]}")
+        welcome = await standin.next_message(31337, timeout=30)
+        assert welcome["text"].startswith("Welkom, Anna de Vries!")
+
+        await standin.send_message(31337, "/language en")
+        assert (await standin.next_message(31337, timeout=10))["text"].startswith("From now on")
+        await standin.send_message(31337, "/help")
+        assert (await standin.next_message(31337, timeout=10))["text"].startswith(
+            "What you can do:"
+        )
+    finally:
+        bot.send_signal(signal.SIGINT)
+        _, err = await asyncio.wait_for(bot.communicate(), 30)
+    assert bot.returncode == 0, err.decode()[-2000:]
