@@ -176,6 +176,8 @@ def main() -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Our own lines say what the schema command did; Alembic's chatter would hide errors.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         app()
     except SQLAlchemyError as exc:

@@ -42,7 +42,7 @@ def _import(path: Path, importer: Importer) -> None:
             where = tr._("line %(line)s", line=problem.line)
             if problem.column:
                 where += f", {problem.column}"
-            typer.echo(f"{path}: {where}: {problem.message}", err=True)
+            typer.echo(f"{path}: {where}: {problem.text.render(tr)}", err=True)
         fail(
             tr.n_(
                 "%(n)s problem found; nothing was imported.",

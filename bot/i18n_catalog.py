@@ -23,8 +23,9 @@ def extract_source_catalog() -> Catalog:
     for filename, lineno, message, comments, context in extract_from_dir(
         str(SOURCE_DIR), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
-        catalog.add(message, None, [(f"bot/{filename}", lineno)], auto_comments=comments,
-                    context=context)
+        catalog.add(
+            message, None, [(f"bot/{filename}", lineno)], auto_comments=comments, context=context
+        )
     return catalog
 
 
@@ -42,7 +43,7 @@ def update_language(language: str, template: Catalog) -> Catalog:
     catalog.obsolete.clear()
     if language == "en":
         for message in catalog:
-            if message.id and not message.string or (
+            if (message.id and not message.string) or (
                 isinstance(message.string, tuple) and not any(message.string)
             ):
                 message.string = message.id
@@ -61,7 +62,7 @@ def main() -> None:
         print(f"{language}: {len(catalog)} messages, {len(missing)} untranslated")
 
 
-def _translated(message) -> bool:  # noqa: ANN001
+def _translated(message) -> bool:
     strings = message.string if isinstance(message.string, tuple) else (message.string,)
     return all(strings) and not message.fuzzy
 

@@ -12,15 +12,22 @@ TG_USER = 5551234
 
 @pytest.fixture
 async def anna(session, config, clock):
-    coach = await add_coach(session, name="Anna de Vries", role=Role.COACH, config=config,
-                            now=clock.now())
+    coach = await add_coach(
+        session, name="Anna de Vries", role=Role.COACH, config=config, now=clock.now()
+    )
     await session.commit()
     return coach
 
 
 async def _redeem(session, config, clock, code, user=TG_USER):
-    result = await redeem(session, telegram_user_id=user, raw_code=code, now=clock.now(),
-                          rules=config.enrolment, language="en")
+    result = await redeem(
+        session,
+        telegram_user_id=user,
+        raw_code=code,
+        now=clock.now(),
+        rules=config.enrolment,
+        language="en",
+    )
     await session.commit()
     return result
 
@@ -101,8 +108,8 @@ async def test_deactivated_coach_cannot_enrol_and_every_try_is_audited(
     coach.active = False
     await session.commit()
     assert (await _redeem(session, config, clock, code)).outcome is Outcome.WRONG_CODE
-    outcomes = (await session.scalars(
-        select(AuditEvent.outcome).where(AuditEvent.action == "enrol")
-    )).all()
+    outcomes = (
+        await session.scalars(select(AuditEvent.outcome).where(AuditEvent.action == "enrol"))
+    ).all()
     assert outcomes == ["wrong_code"]
     assert await session.scalar(select(func.count()).select_from(AuditEvent)) == 2

@@ -6,8 +6,13 @@ from bot.team_config import ConfigFileError, load_team_config
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch, tmp_path):
-    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "DATABASE_URL",
-                 "ACHTERVANG_CONFIG", "TELEGRAM_BOT_USERNAME"):
+    for name in (
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_API_BASE_URL",
+        "DATABASE_URL",
+        "ACHTERVANG_CONFIG",
+        "TELEGRAM_BOT_USERNAME",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
 
