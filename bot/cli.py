@@ -148,7 +148,7 @@ def db_current() -> None:
 @app.command("run")
 def run() -> None:
     """Start the bot (long polling)."""
-    from bot.runner import run_bot
+    from bot.runner import check_token, run_bot
 
     env = Env()
     if env.settings.token is None:
@@ -164,6 +164,27 @@ def run() -> None:
         fail(
             env.tr._("The database schema is not up to date. Run: achtervang db upgrade"),
             EXIT_SETTINGS,
+        )
+    from telegram.error import InvalidToken, NetworkError
+
+    try:
+        check_token(env.settings)
+    except InvalidToken:
+        fail(
+            env.tr._(
+                "Configuration error: %(setting)s: %(problem)s",
+                setting="TELEGRAM_BOT_TOKEN",
+                problem=env.tr._("Telegram does not accept this token"),
+            ),
+            EXIT_SETTINGS,
+        )
+    except NetworkError as exc:
+        fail(
+            env.tr._(
+                "Cannot reach Telegram at %(url)s: %(problem)s",
+                url=env.settings.telegram_api_base_url,
+                problem=str(exc),
+            )
         )
     run_bot(env.settings, env.config)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import Update
+import asyncio
+
+from telegram import Bot, Update
 
 from bot.app import build_application
 from bot.db import make_engine, make_sessionmaker
@@ -10,6 +12,19 @@ from bot.runtime import Runtime
 from bot.scheduling.clock import SystemClock
 from bot.settings import Settings
 from bot.team_config import TeamConfig
+
+
+def check_token(settings: Settings) -> str:
+    """Asks Telegram who we are before starting, so a refused token is one clear error.
+
+    Raises telegram.error.InvalidToken or NetworkError; returns the bot's username.
+    """
+
+    async def ask() -> str:
+        async with Bot(settings.token, base_url=settings.telegram_api_base_url) as bot:
+            return bot.username
+
+    return asyncio.run(ask())
 
 
 def run_bot(settings: Settings, config: TeamConfig) -> None:

@@ -63,3 +63,29 @@ async def test_installed_bot_enrols_a_coach_and_answers_help(
         bot.send_signal(signal.SIGINT)
         _, err = await asyncio.wait_for(bot.communicate(), 30)
     assert bot.returncode == 0, err.decode()[-2000:]
+
+
+async def test_a_token_telegram_refuses_stops_with_one_line(
+    standin, engine, database_url, tmp_path
+):
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
+    env.update(
+        DATABASE_URL=database_url,
+        TELEGRAM_BOT_TOKEN="999:revoked-token",
+        TELEGRAM_API_BASE_URL=standin.base_url,
+    )
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(bot.communicate(), 60)
+    assert bot.returncode == 2
+    last = err.decode().strip().splitlines()[-1]
+    assert last == ("Configuratiefout: TELEGRAM_BOT_TOKEN: Telegram accepteert dit token niet")
+    assert "Traceback" not in err.decode()
