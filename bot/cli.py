@@ -189,7 +189,7 @@ def run() -> None:
     run_bot(env.settings, env.config)
 
 
-from bot import cli_coach, cli_import  # noqa: E402,F401 - registers their commands
+from bot import cli_coach, cli_import, cli_standin  # noqa: E402,F401 - registers commands
 
 
 def main() -> None:
