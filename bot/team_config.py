@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.duty_config import DutyConfig
+
 Language = Literal["nl", "en"]
 
 
@@ -45,6 +47,7 @@ class TeamConfig(_Strict):
     default_language: Language = "nl"
     caseload: CaseloadConfig = CaseloadConfig()
     enrolment: EnrolmentConfig = EnrolmentConfig()
+    duties: DutyConfig = DutyConfig()
 
     @field_validator("timezone")
     @classmethod

@@ -1,0 +1,139 @@
+"""The `[duties]` section of the team config: office hours and the standby rotations.
+
+In office hours one coach holds *bureaudienst*; outside them (evenings, nights, weekends and
+Dutch public holidays) one coach is on *piket*, with *piket_second* as the second line.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+Duty = Literal["bureaudienst", "piket", "piket_second"]
+DUTIES: tuple[Duty, ...] = ("bureaudienst", "piket", "piket_second")
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def _parse_hhmm(value: object) -> object:
+    """Accepts "HH:MM" strings (and TOML local times on the minute); pydantic does the rest."""
+    if isinstance(value, time):
+        if value.second or value.microsecond or value.tzinfo is not None:
+            raise ValueError(f"must be a HH:MM time such as '08:30', got {value.isoformat()!r}")
+        return value
+    if isinstance(value, str):
+        match = _HHMM.match(value.strip())
+        if not match:
+            raise ValueError(f"must be a HH:MM time such as '08:30', got {value!r}")
+        return time(int(match.group(1)), int(match.group(2)))
+    raise ValueError(f"must be a HH:MM time such as '08:30', got {value!r}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OfficeHoursConfig(_Strict):
+    """When bureaudienst is held; every other instant belongs to piket."""
+
+    weekdays: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+    start: time = time(8, 30)
+    end: time = time(17, 0)
+    # Dutch public holidays (holidays.country_holidays("NL"), Koningsdag included) are closed.
+    public_holidays_closed: bool = True
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _hhmm(cls, value: object) -> object:
+        return _parse_hhmm(value)
+
+    @field_validator("weekdays")
+    @classmethod
+    def _distinct_days(cls, value: tuple[Weekday, ...]) -> tuple[Weekday, ...]:
+        seen = [day for day in WEEKDAYS if day in value]
+        if len(seen) != len(value):
+            raise ValueError("weekdays must not repeat a day")
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OfficeHoursConfig:
+        if self.start >= self.end:
+            raise ValueError("office hours start must be before end (same day)")
+        return self
+
+    @property
+    def iso_weekdays(self) -> frozenset[int]:
+        """The office days as ISO weekday numbers (Monday = 1)."""
+        return frozenset(WEEKDAYS.index(day) + 1 for day in self.weekdays)
+
+
+class RotationConfig(_Strict):
+    """One duty's rotation: members take turns, each for one shift, in the given order."""
+
+    members: tuple[str, ...] = ()
+    shift: Literal["day", "week"] = "week"
+    # None: hand over when the duty's hours begin (office start for bureaudienst, office end
+    # for piket and piket_second).
+    handover: time | None = None
+    start: date | None = None
+
+    @field_validator("handover", mode="before")
+    @classmethod
+    def _handover_hhmm(cls, value: object) -> object:
+        return None if value is None else _parse_hhmm(value)
+
+    @field_validator("members")
+    @classmethod
+    def _clean_members(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        seen: set[str] = set()
+        for name in value:
+            if not name.strip():
+                raise ValueError("member names must not be empty")
+            if name != name.strip():
+                raise ValueError(f"member name {name!r} has leading or trailing spaces")
+            key = name.casefold()
+            if key in seen:
+                raise ValueError(f"duplicate member {name!r}")
+            seen.add(key)
+        return value
+
+    @model_validator(mode="after")
+    def _start_when_rostered(self) -> RotationConfig:
+        if self.members and self.start is None:
+            raise ValueError("start date is required when members are given")
+        return self
+
+    @property
+    def shift_days(self) -> int:
+        return 1 if self.shift == "day" else 7
+
+
+class DutyConfig(_Strict):
+    office_hours: OfficeHoursConfig = OfficeHoursConfig()
+    bureaudienst: RotationConfig = RotationConfig()
+    piket: RotationConfig = RotationConfig()
+    piket_second: RotationConfig = RotationConfig()
+
+    def rotation(self, duty: Duty) -> RotationConfig:
+        if duty not in DUTIES:
+            raise ValueError(f"unknown duty {duty!r}")
+        rotation: RotationConfig = getattr(self, duty)
+        return rotation
+
+    def handover(self, duty: Duty) -> time:
+        """The local time at which this duty's shifts change hands."""
+        rotation = self.rotation(duty)
+        if rotation.handover is not None:
+            return rotation.handover
+        if duty == "bureaudienst":
+            return self.office_hours.start
+        return self.office_hours.end
+
+    def rostered(self, duty: Duty) -> bool:
+        return bool(self.rotation(duty).members)
