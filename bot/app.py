@@ -14,13 +14,13 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from bot.handlers import access, fallback, help_command, language, start
+from bot.handlers import access, fallback, help_command, language, now, start
 from bot.handlers.context import AchtervangContext
 from bot.handlers.menu import register_all_member_menus, register_public_menu
 from bot.runtime import Runtime
 
 GATE_GROUP = -1
-FEATURE_MODULES = (start, help_command, language)
+FEATURE_MODULES = (start, help_command, language, now)
 
 
 def build_application(

@@ -27,6 +27,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("start", N_("Link your Telegram account with an invite code"), public=True),
     CommandSpec("help", N_("Show what you can do here"), in_groups=True, public=True),
     CommandSpec("language", N_("Choose Dutch or English"), public=True),
+    # Rosters name coaches, never families: safe for the team's group chat.
+    CommandSpec("now", N_("Who is on duty now, and who is next"), roles=TEAM, in_groups=True),
 )
 
 _BY_NAME = {spec.name: spec for spec in COMMANDS}

@@ -272,3 +272,30 @@ def holder_at(
                 if shift.contains(instant):
                     return shift
     return None
+
+
+@dataclass(frozen=True)
+class DutyStatus:
+    """What /now shows for one duty: the shift in force (None: not held at this hour) and the
+    next shift with another holder (None: nothing within the horizon)."""
+
+    duty: Duty
+    current: Shift | None
+    next: Shift | None
+
+
+def duty_status(
+    config: TeamConfig,
+    duty: Duty,
+    instant: datetime,
+    overrides: Iterable[Override] = (),
+    absences: Iterable[Absence] = (),
+    horizon: timedelta = timedelta(days=14),
+) -> DutyStatus:
+    overrides, absences = list(overrides), list(absences)
+    current = holder_at(config, duty, instant, overrides, absences)
+    after = current.end if current else instant
+    following = shifts_between(config, duty, after, instant + horizon, overrides, absences)
+    # "Next" means a change of hands: the same coach's next office day is not news.
+    changed = (s for s in following if current is None or s.holder != current.holder)
+    return DutyStatus(duty, current, next(changed, None))

@@ -10,7 +10,8 @@ async def test_help_lists_the_roles_commands_in_dutch(member):
         "Wat je kunt doen:\n"
         "/start — Koppel je Telegram-account met een uitnodigingscode\n"
         "/help — Laat zien wat je hier kunt doen\n"
-        "/language — Kies Nederlands of Engels"
+        "/language — Kies Nederlands of Engels\n"
+        "/now — Wie heeft nu dienst, en wie daarna"
     )
 
 
