@@ -36,6 +36,13 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def fail_setting(tr: Translator, setting: str, problem: str) -> NoReturn:
+    fail(
+        tr._("Configuration error: %(setting)s: %(problem)s", setting=setting, problem=problem),
+        EXIT_SETTINGS,
+    )
+
+
 def cli_translator() -> Translator:
     # Before the config is read, the CLI speaks the product's default language.
     return translator(None, TeamConfig().tz)
@@ -47,26 +54,14 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]) if err["loc"] else "settings"
-        fail(
-            cli_translator()._(
-                "Configuration error: %(setting)s: %(problem)s", setting=name, problem=err["msg"]
-            ),
-            EXIT_SETTINGS,
-        )
+        fail_setting(cli_translator(), name, err["msg"])
 
 
 def load_config(settings: Settings) -> TeamConfig:
     try:
         return load_team_config(settings.config_path)
     except ConfigFileError as exc:
-        fail(
-            cli_translator()._(
-                "Configuration error: %(setting)s: %(problem)s",
-                setting="ACHTERVANG_CONFIG",
-                problem=str(exc),
-            ),
-            EXIT_SETTINGS,
-        )
+        fail_setting(cli_translator(), "ACHTERVANG_CONFIG", str(exc))
 
 
 class Env:
@@ -152,13 +147,10 @@ def run() -> None:
 
     env = Env()
     if env.settings.token is None:
-        fail(
-            env.tr._(
-                "Configuration error: %(setting)s: %(problem)s",
-                setting="TELEGRAM_BOT_TOKEN",
-                problem=env.tr._("missing; create a bot with @BotFather (see README)"),
-            ),
-            EXIT_SETTINGS,
+        fail_setting(
+            env.tr,
+            "TELEGRAM_BOT_TOKEN",
+            env.tr._("missing; create a bot with @BotFather (see README)"),
         )
     if not env.run(schema.is_current):
         fail(
@@ -170,14 +162,7 @@ def run() -> None:
     try:
         check_token(env.settings)
     except InvalidToken:
-        fail(
-            env.tr._(
-                "Configuration error: %(setting)s: %(problem)s",
-                setting="TELEGRAM_BOT_TOKEN",
-                problem=env.tr._("Telegram does not accept this token"),
-            ),
-            EXIT_SETTINGS,
-        )
+        fail_setting(env.tr, "TELEGRAM_BOT_TOKEN", env.tr._("Telegram does not accept this token"))
     except NetworkError as exc:
         fail(
             env.tr._(

@@ -24,28 +24,38 @@ class Result:
     err: str
 
 
+def operator_env(database_url: str, **settings: str) -> dict[str, str]:
+    """The test's environment without any Achtervang setting, plus the given ones."""
+    environment = {k: v for k, v in os.environ.items() if k not in SETTINGS}
+    environment["DATABASE_URL"] = database_url
+    environment.update(settings)
+    return environment
+
+
+async def spawn(cwd: Path, env: dict[str, str], *args: str, stdout: int = asyncio.subprocess.PIPE):
+    """`python -m bot ARGS` as a child process, as an operator would start it."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=cwd,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=stdout,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
 @pytest.fixture
 def cli(tmp_path: Path, database_url: str):
-    """Runs `python -m bot …` as an operator would, in a directory without a .env file.
+    """Runs `python -m bot …` to completion, in a directory without a .env file.
 
     Async so that a stand-in served by the test's own event loop can answer the process.
     """
 
     async def run(*args: str, env: dict[str, str] | None = None, stdin: bytes = b"") -> Result:
-        environment = {k: v for k, v in os.environ.items() if k not in SETTINGS}
-        environment["DATABASE_URL"] = database_url
-        environment.update(env or {})
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            *args,
-            cwd=tmp_path,
-            env=environment,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        proc = await spawn(tmp_path, operator_env(database_url, **(env or {})), *args)
         out, err = await asyncio.wait_for(proc.communicate(stdin), timeout=60)
         return Result(proc.returncode, out.decode(), err.decode())
 

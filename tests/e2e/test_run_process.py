@@ -1,52 +1,27 @@
 """The operator's path: `achtervang coach add`, then `achtervang run` pointed at a local Bot API."""
 
 import asyncio
-import os
 import re
 import signal
-import sys
 
-from tests.cli.conftest import SETTINGS
+from tests.cli.conftest import operator_env, spawn
 
 
 async def test_installed_bot_enrols_a_coach_and_answers_help(
     standin, engine, database_url, tmp_path
 ):
-    env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
-    env.update(
-        DATABASE_URL=database_url,
-        TELEGRAM_BOT_TOKEN=standin.token,
-        TELEGRAM_API_BASE_URL=standin.base_url,
+    env = operator_env(
+        database_url, TELEGRAM_BOT_TOKEN=standin.token, TELEGRAM_API_BASE_URL=standin.base_url
     )
 
-    add = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "coach",
-        "add",
-        "Anna de Vries",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    add = await spawn(tmp_path, env, "coach", "add", "Anna de Vries")
     out, err = await asyncio.wait_for(add.communicate(), 60)
     assert add.returncode == 0, err.decode()
     # The username came from getMe on the stand-in.
     link = re.search(r"https://t.me/achtervang_test_bot\?start=([A-Z0-9]{12})", out.decode())
     assert link, out.decode()
 
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    bot = await spawn(tmp_path, env, "run", stdout=asyncio.subprocess.DEVNULL)
     try:
         standin.add_user(31337, "Anna", language_code="nl")
         await standin.send_message(31337, f"/start {link[1]}")
@@ -68,22 +43,10 @@ async def test_installed_bot_enrols_a_coach_and_answers_help(
 async def test_a_token_telegram_refuses_stops_with_one_line(
     standin, engine, database_url, tmp_path
 ):
-    env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
-    env.update(
-        DATABASE_URL=database_url,
-        TELEGRAM_BOT_TOKEN="999:revoked-token",
-        TELEGRAM_API_BASE_URL=standin.base_url,
+    env = operator_env(
+        database_url, TELEGRAM_BOT_TOKEN="999:revoked-token", TELEGRAM_API_BASE_URL=standin.base_url
     )
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    bot = await spawn(tmp_path, env, "run", stdout=asyncio.subprocess.DEVNULL)
     _, err = await asyncio.wait_for(bot.communicate(), 60)
     assert bot.returncode == 2
     last = err.decode().strip().splitlines()[-1]
