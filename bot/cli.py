@@ -99,17 +99,21 @@ class Env:
         return self.run(with_session)
 
 
+def _migrate(step: Callable[[AsyncEngine], Awaitable[None]]) -> None:
+    env = Env()
+
+    async def migrate_and_read(engine: AsyncEngine) -> str | None:
+        await step(engine)
+        return await schema.current_revision(engine)
+
+    revision = env.run(migrate_and_read)
+    typer.echo(env.tr._("Database schema is at %(revision)s.", revision=revision or "base"))
+
+
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Bring the database to the current schema (or to REVISION)."""
-    env = Env()
-    env.run(lambda engine: schema.upgrade(engine, revision))
-    typer.echo(
-        env.tr._(
-            "Database schema is at %(revision)s.",
-            revision=env.run(schema.current_revision) or "base",
-        )
-    )
+    _migrate(lambda engine: schema.upgrade(engine, revision))
 
 
 @db_app.command("downgrade")
@@ -117,14 +121,7 @@ def db_downgrade(
     revision: Annotated[str, typer.Argument(help="Target revision, or base.")],
 ) -> None:
     """Take the schema back to REVISION (base removes every table)."""
-    env = Env()
-    env.run(lambda engine: schema.downgrade(engine, revision))
-    typer.echo(
-        env.tr._(
-            "Database schema is at %(revision)s.",
-            revision=env.run(schema.current_revision) or "base",
-        )
-    )
+    _migrate(lambda engine: schema.downgrade(engine, revision))
 
 
 @db_app.command("current")

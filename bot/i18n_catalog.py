@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
@@ -43,9 +43,7 @@ def update_language(language: str, template: Catalog) -> Catalog:
     catalog.obsolete.clear()
     if language == "en":
         for message in catalog:
-            if (message.id and not message.string) or (
-                isinstance(message.string, tuple) and not any(message.string)
-            ):
+            if message.id and not any(_strings(message)):
                 message.string = message.id
     path = po_path(language)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,13 +56,17 @@ def main() -> None:
     template = extract_source_catalog()
     for language in LANGUAGES:
         catalog = update_language(language, template)
-        missing = [m.id for m in catalog if m.id and not _translated(m)]
+        missing = [m.id for m in catalog if m.id and not is_translated(m)]
         print(f"{language}: {len(catalog)} messages, {len(missing)} untranslated")
 
 
-def _translated(message) -> bool:
-    strings = message.string if isinstance(message.string, tuple) else (message.string,)
-    return all(strings) and not message.fuzzy
+def _strings(message: Message) -> tuple[str, ...]:
+    # Plural entries carry one string per plural form.
+    return message.string if isinstance(message.string, tuple) else (message.string,)
+
+
+def is_translated(message: Message) -> bool:
+    return all(_strings(message)) and not message.fuzzy
 
 
 if __name__ == "__main__":

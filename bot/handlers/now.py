@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from telegram import Update
 from telegram.ext import CommandHandler
 
@@ -46,7 +48,7 @@ def describe(tr: Translator, status: DutyStatus) -> str:
     return line
 
 
-def now_text(tr: Translator, statuses: list[DutyStatus], instant) -> str:
+def now_text(tr: Translator, statuses: list[DutyStatus], instant: datetime) -> str:
     if not statuses:
         return tr._("No duty rosters are set up yet. The team lead sets them in the team config.")
     header = tr._("On duty at %(now)s:", now=tr.datetime(instant, WHEN))
