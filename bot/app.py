@@ -14,13 +14,37 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from bot.handlers import access, fallback, help_command, language, now, start
+from bot.handlers import (
+    access,
+    calendar,
+    fallback,
+    help_command,
+    language,
+    myshifts,
+    now,
+    override,
+    roster_report,
+    roster_week,
+    start,
+    swap,
+)
 from bot.handlers.context import AchtervangContext
 from bot.handlers.menu import register_all_member_menus, register_public_menu
 from bot.runtime import Runtime
 
 GATE_GROUP = -1
-FEATURE_MODULES = (start, help_command, language, now)
+FEATURE_MODULES = (
+    start,
+    help_command,
+    language,
+    now,
+    roster_week,
+    myshifts,
+    swap,
+    calendar,
+    override,
+    roster_report,
+)
 
 
 def build_application(

@@ -10,7 +10,7 @@ import re
 from datetime import date, time
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Duty = Literal["bureaudienst", "piket", "piket_second"]
 DUTIES: tuple[Duty, ...] = ("bureaudienst", "piket", "piket_second")
@@ -47,6 +47,10 @@ class OfficeHoursConfig(_Strict):
     end: time = time(17, 0)
     # Dutch public holidays (holidays.country_holidays("NL"), Koningsdag included) are closed.
     public_holidays_closed: bool = True
+    # Per-date exceptions the team agrees on: Good Friday counts as a public holiday in the
+    # holidays package, yet many municipalities are open that day.
+    open_dates: tuple[date, ...] = ()
+    closed_dates: tuple[date, ...] = ()
 
     @field_validator("start", "end", mode="before")
     @classmethod
@@ -65,6 +69,9 @@ class OfficeHoursConfig(_Strict):
     def _ordered(self) -> OfficeHoursConfig:
         if self.start >= self.end:
             raise ValueError("office hours start must be before end (same day)")
+        both = set(self.open_dates) & set(self.closed_dates)
+        if both:
+            raise ValueError(f"{min(both).isoformat()} is in both open_dates and closed_dates")
         return self
 
     @property
@@ -114,11 +121,39 @@ class RotationConfig(_Strict):
         return 1 if self.shift == "day" else 7
 
 
+class NotifyConfig(_Strict):
+    """When the scheduler tells people about coming shifts."""
+
+    reminder_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)
+    # Gaps (time with nobody on duty) this far ahead are reported to the team lead.
+    gap_alert_days: int = Field(default=14, ge=1, le=90)
+    # A coach on a shift starting within this many hours is checked for reachability.
+    reachability_hours: int = Field(default=24, ge=1, le=7 * 24)
+    digest_weekday: Weekday = "mon"
+    digest_time: time = time(8, 0)
+
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _digest_hhmm(cls, value: object) -> object:
+        return _parse_hhmm(value)
+
+
+class RestRule(_Strict):
+    """Whoever held `after` must not start `before` within `min_rest_hours` of its end, for
+    example no bureaudienst on the morning after a piket night."""
+
+    after: Duty
+    before: Duty
+    min_rest_hours: float = Field(gt=0, le=72)
+
+
 class DutyConfig(_Strict):
     office_hours: OfficeHoursConfig = OfficeHoursConfig()
     bureaudienst: RotationConfig = RotationConfig()
     piket: RotationConfig = RotationConfig()
     piket_second: RotationConfig = RotationConfig()
+    notify: NotifyConfig = NotifyConfig()
+    rest_rules: tuple[RestRule, ...] = ()
 
     def rotation(self, duty: Duty) -> RotationConfig:
         if duty not in DUTIES:
@@ -137,3 +172,14 @@ class DutyConfig(_Strict):
 
     def rostered(self, duty: Duty) -> bool:
         return bool(self.rotation(duty).members)
+
+    def rostered_duties(self) -> list[Duty]:
+        return [duty for duty in DUTIES if self.rostered(duty)]
+
+    def members(self) -> list[str]:
+        """Everyone on any rotation, in first-seen order."""
+        seen: dict[str, None] = {}
+        for duty in DUTIES:
+            for name in self.rotation(duty).members:
+                seen.setdefault(name, None)
+        return list(seen)

@@ -16,6 +16,9 @@ class Runtime:
     config: TeamConfig
     sessionmaker: async_sessionmaker[AsyncSession]
     clock: Clock
+    # Seconds between scheduler ticks (sending due notices, planning new ones); None runs no
+    # scheduler, for tests that do not look at scheduled messages.
+    tick_seconds: float | None = 30.0
 
     def translator(self, language: str | None = None) -> Translator:
         return translator(language or self.config.default_language, self.config.tz)

@@ -48,6 +48,8 @@ class TeamConfig(_Strict):
     caseload: CaseloadConfig = CaseloadConfig()
     enrolment: EnrolmentConfig = EnrolmentConfig()
     duties: DutyConfig = DutyConfig()
+    # The team's Telegram group: handovers and swap offers are posted there (never case data).
+    team_chat_id: int | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.duty_config import DUTIES, Duty
+from bot.duty_config import Duty
 from bot.handlers.context import AchtervangContext
 from bot.i18n import N_, Translator
-from bot.services.roster import DutyStatus, Shift, duty_status
+from bot.services.roster import DutyStatus, Shift
+from bot.services.roster_store import load_roster
 
 DUTY_NAMES: dict[Duty, str] = {
     "bureaudienst": N_("Bureaudienst"),
@@ -18,6 +19,8 @@ DUTY_NAMES: dict[Duty, str] = {
     "piket_second": N_("On call, second line"),
 }
 WHEN = "EEE d MMM HH:mm"
+# duty_status looks this far ahead for the next holder.
+HORIZON = timedelta(days=14)
 
 
 def _holder(tr: Translator, shift: Shift) -> str:
@@ -58,10 +61,9 @@ def now_text(tr: Translator, statuses: list[DutyStatus], instant: datetime) -> s
 async def show_now(update: Update, context: AchtervangContext) -> None:
     runtime = context.runtime
     instant = runtime.clock.now()
-    duties = runtime.config.duties
-    statuses = [
-        duty_status(runtime.config, duty, instant) for duty in DUTIES if duties.rostered(duty)
-    ]
+    async with runtime.sessionmaker() as session:
+        state = await load_roster(session, runtime.config, instant, instant + HORIZON)
+    statuses = [state.status(duty, instant) for duty in state.config.duties.rostered_duties()]
     await update.effective_message.reply_text(now_text(context.tr, statuses, instant))
 
 

@@ -10,6 +10,7 @@ from bot.models import Role
 
 ALL_ROLES = frozenset(Role)
 TEAM = frozenset({Role.COACH, Role.TEAMLEAD, Role.ADMIN})
+LEADS = frozenset({Role.TEAMLEAD, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("language", N_("Choose Dutch or English"), public=True),
     # Rosters name coaches, never families: safe for the team's group chat.
     CommandSpec("now", N_("Who is on duty now, and who is next"), roles=TEAM, in_groups=True),
+    CommandSpec("roster", N_("The week's duty roster, per day"), roles=TEAM, in_groups=True),
+    CommandSpec("myshifts", N_("My coming shifts"), roles=TEAM),
+    CommandSpec("swap", N_("Offer one of my shifts to the team"), roles=TEAM),
+    CommandSpec("calendar", N_("My shifts as a calendar file (.ics)"), roles=TEAM),
+    CommandSpec("override", N_("Assign a shift to a coach (team lead)"), roles=LEADS),
+    CommandSpec("rosterreport", N_("Duty hours, gaps and conflicts (team lead)"), roles=LEADS),
 )
 
 _BY_NAME = {spec.name: spec for spec in COMMANDS}

@@ -1,19 +1,37 @@
 """ORM models; importing this package registers every table on Base.metadata."""
 
+from bot.models.absence import AbsenceKind, AbsenceRecord
 from bot.models.audit import AuditEvent
 from bot.models.base import Base
 from bot.models.case import Case, Phase, SafetyStatus
 from bot.models.coach import Coach, Role
 from bot.models.enrolment import EnrolmentLockout, InviteCode
+from bot.models.outbox import OutboxMessage, OutboxStatus
+from bot.models.roster import (
+    OverrideKind,
+    RosterOverride,
+    SwapOffer,
+    SwapOfferMessage,
+    SwapStatus,
+)
 
 __all__ = [
+    "AbsenceKind",
+    "AbsenceRecord",
     "AuditEvent",
     "Base",
     "Case",
     "Coach",
     "EnrolmentLockout",
     "InviteCode",
+    "OutboxMessage",
+    "OutboxStatus",
+    "OverrideKind",
     "Phase",
     "Role",
+    "RosterOverride",
     "SafetyStatus",
+    "SwapOffer",
+    "SwapOfferMessage",
+    "SwapStatus",
 ]

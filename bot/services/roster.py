@@ -107,7 +107,9 @@ def _nl_holidays(year: int) -> holidays.HolidayBase:
 
 def is_office_day(duties: DutyConfig, day: date) -> bool:
     office = duties.office_hours
-    if day.isoweekday() not in office.iso_weekdays:
+    if day in office.open_dates:
+        return True
+    if day in office.closed_dates or day.isoweekday() not in office.iso_weekdays:
         return False
     return not (office.public_holidays_closed and day in _nl_holidays(day.year))
 

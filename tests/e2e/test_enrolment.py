@@ -30,7 +30,16 @@ async def test_deep_link_enrols_in_dutch_and_sets_the_members_menu(
     async with sessionmaker() as session:
         assert (await find_enrolled(session, 4242)).name == "Bram Jansen"
     menu = standin.commands(scope={"type": "chat", "chat_id": 4242})
-    assert [c["command"] for c in menu] == ["start", "help", "language", "now"]
+    assert [c["command"] for c in menu] == [
+        "start",
+        "help",
+        "language",
+        "now",
+        "roster",
+        "myshifts",
+        "swap",
+        "calendar",
+    ]
     assert menu[2]["description"] == "Kies Nederlands of Engels"
 
     # The code is spent: someone else cannot use it.

@@ -11,7 +11,13 @@ async def test_help_lists_the_roles_commands_in_dutch(member):
         "/start — Koppel je Telegram-account met een uitnodigingscode\n"
         "/help — Laat zien wat je hier kunt doen\n"
         "/language — Kies Nederlands of Engels\n"
-        "/now — Wie heeft nu dienst, en wie daarna"
+        "/now — Wie heeft nu dienst, en wie daarna\n"
+        "/roster — Het dienstrooster van de week, per dag\n"
+        "/myshifts — Mijn komende diensten\n"
+        "/swap — Een van mijn diensten aan het team aanbieden\n"
+        "/calendar — Mijn diensten als agendabestand (.ics)\n"
+        "/override — Een dienst aan een coach toewijzen (teamleider)\n"
+        "/rosterreport — Dienstrooster-uren, gaten en conflicten (teamleider)"
     )
 
 

@@ -1,0 +1,3 @@
+"""Placeholder: filled in by the rosters work (issue 3)."""
+
+HANDLERS: list = []
