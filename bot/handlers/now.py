@@ -7,46 +7,32 @@ from datetime import datetime, timedelta
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.duty_config import Duty
 from bot.handlers.context import AchtervangContext
-from bot.i18n import N_, Translator
-from bot.services.roster import DutyStatus, Shift
+from bot.i18n import Translator
+from bot.roster_text import duty_name, holder_text, when
+from bot.services.roster import DutyStatus
 from bot.services.roster_store import load_roster
 
-DUTY_NAMES: dict[Duty, str] = {
-    "bureaudienst": N_("Bureaudienst"),
-    "piket": N_("On call (piket)"),
-    "piket_second": N_("On call, second line"),
-}
-WHEN = "EEE d MMM HH:mm"
 # duty_status looks this far ahead for the next holder.
 HORIZON = timedelta(days=14)
 
 
-def _holder(tr: Translator, shift: Shift) -> str:
-    if shift.holder is not None:
-        return shift.holder
-    if shift.absent is not None:
-        return tr._("NOBODY (%(name)s is absent)", name=shift.absent)
-    return tr._("NOBODY")
-
-
 def describe(tr: Translator, status: DutyStatus) -> str:
-    name = tr._(DUTY_NAMES[status.duty])
+    name = duty_name(tr, status.duty)
     if status.current is not None:
         line = tr._(
             "%(duty)s: %(holder)s, until %(until)s.",
             duty=name,
-            holder=_holder(tr, status.current),
-            until=tr.datetime(status.current.end, WHEN),
+            holder=holder_text(tr, status.current),
+            until=when(tr, status.current.end),
         )
     else:
         line = tr._("%(duty)s: not held at this hour.", duty=name)
     if status.next is not None:
         line += " " + tr._(
             "Next: %(holder)s from %(start)s.",
-            holder=_holder(tr, status.next),
-            start=tr.datetime(status.next.start, WHEN),
+            holder=holder_text(tr, status.next),
+            start=when(tr, status.next.start),
         )
     return line
 
@@ -54,7 +40,7 @@ def describe(tr: Translator, status: DutyStatus) -> str:
 def now_text(tr: Translator, statuses: list[DutyStatus], instant: datetime) -> str:
     if not statuses:
         return tr._("No duty rosters are set up yet. The team lead sets them in the team config.")
-    header = tr._("On duty at %(now)s:", now=tr.datetime(instant, WHEN))
+    header = tr._("On duty at %(now)s:", now=when(tr, instant))
     return "\n".join([header, *(describe(tr, status) for status in statuses)])
 
 
