@@ -31,6 +31,7 @@ from bot.handlers import (
 from bot.handlers.context import AchtervangContext
 from bot.handlers.menu import register_all_member_menus, register_public_menu
 from bot.runtime import Runtime
+from bot.scheduling import jobs
 
 GATE_GROUP = -1
 FEATURE_MODULES = (
@@ -74,3 +75,4 @@ async def _on_startup(application: Application) -> None:
     runtime: Runtime = application.bot_data["runtime"]
     await register_public_menu(application.bot, runtime)
     await register_all_member_menus(application.bot, runtime)
+    await jobs.install(application)

@@ -186,6 +186,11 @@ class BotApiStandIn:
     def add_group(self, chat_id: int, title: str, *, supergroup: bool = False) -> dict:
         return self._world.add_group(chat_id, title, supergroup)
 
+    def open_chat(self, user_id: int) -> None:
+        """The user opened a private chat with the bot earlier (pressed Start), so the bot may
+        write to them, without an update for the bot to handle now."""
+        self._world.private_chat(user_id)
+
     def block(self, user_id: int) -> None:
         self._world.set_blocked(user_id, True)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 import pytest
 from telegram.ext import Application
@@ -21,9 +22,14 @@ async def standin() -> AsyncIterator[BotApiStandIn]:
 
 
 @pytest.fixture
-async def bot_app(standin, sessionmaker, config, clock) -> AsyncIterator[Application]:
+def scheduler_tick() -> float | None:
+    """Seconds between scheduler ticks; None (no scheduled messages) unless a module asks."""
+    return None
+
+
+@asynccontextmanager
+async def running_bot(standin, runtime: Runtime) -> AsyncIterator[Application]:
     """The real Application, started the way `run_polling` starts it, against the stand-in."""
-    runtime = Runtime(config=config, sessionmaker=sessionmaker, clock=clock)
     app = build_application(
         runtime,
         token=standin.token,
@@ -41,6 +47,19 @@ async def bot_app(standin, sessionmaker, config, clock) -> AsyncIterator[Applica
         await app.stop()
         await app.shutdown()
         assert not standin.unsupported_calls, standin.unsupported_calls
+
+
+@pytest.fixture
+def runtime(sessionmaker, config, clock, scheduler_tick) -> Runtime:
+    return Runtime(
+        config=config, sessionmaker=sessionmaker, clock=clock, tick_seconds=scheduler_tick
+    )
+
+
+@pytest.fixture
+async def bot_app(standin, runtime) -> AsyncIterator[Application]:
+    async with running_bot(standin, runtime) as app:
+        yield app
 
 
 @pytest.fixture

@@ -1,0 +1,107 @@
+"""Sends the outbox rows that are due, one claim at a time, and settles each row."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.models import Coach, OutboxMessage
+from bot.runtime import Runtime
+from bot.scheduling import outbox
+from bot.scheduling.notices import RENDERERS, Obsolete, Probe, Text
+from bot.scheduling.planner import Planner, team_leads
+
+log = logging.getLogger(__name__)
+# Rounds of claiming per tick: enough for follow-ups, bounded against a runaway loop.
+MAX_ROUNDS = 5
+
+
+class Unreachable(Exception):
+    """The recipient cannot get messages from the bot (never started it, blocked it, or has
+    no Telegram account linked)."""
+
+
+async def dispatch_due(bot: Bot, runtime: Runtime) -> int:
+    """Sends everything due now, including what sending adds (an unreachable coach's report
+    goes out in the same tick); returns how many rows were handled."""
+    handled = 0
+    for _ in range(MAX_ROUNDS):
+        now = runtime.clock.now()
+        async with runtime.sessionmaker() as session:
+            claimed = [row.id for row in await outbox.claim_due(session, now)]
+            await session.commit()
+        if not claimed:
+            break
+        for row_id in claimed:
+            await _deliver(bot, runtime, row_id)
+        handled += len(claimed)
+    return handled
+
+
+async def _deliver(bot: Bot, runtime: Runtime, row_id: int) -> None:
+    now = runtime.clock.now()
+    async with runtime.sessionmaker() as session:
+        row = await session.get(OutboxMessage, row_id)
+        if row is None:
+            return
+        coach = await session.get(Coach, row.coach_id) if row.coach_id is not None else None
+        language = coach.language if coach else None
+        tr = runtime.translator(language)
+        try:
+            outcome = await RENDERERS[row.kind](session, runtime.config, row, tr, now)
+            if isinstance(outcome, Obsolete):
+                outbox.mark_obsolete(row, outcome.reason)
+            else:
+                chat_id = _chat_of(row, coach)
+                if isinstance(outcome, Probe):
+                    await bot.send_chat_action(chat_id, ChatAction.TYPING)
+                    outbox.mark_sent(row, now, None)
+                else:
+                    message_id = await _send(bot, chat_id, outcome)
+                    outbox.mark_sent(row, now, message_id)
+        except (Unreachable, Forbidden) as exc:
+            outbox.mark_failed(row, f"unreachable: {exc}")
+            if coach is not None and "duty" in row.payload:
+                await _report_unreachable(session, runtime, row, coach, now)
+        except RetryAfter as exc:
+            outbox.retry_later(row, now, f"retry after {exc.retry_after}")
+        except BadRequest as exc:
+            log.error("outbox %s (%s) refused: %s", row.id, row.kind, exc)
+            outbox.mark_failed(row, str(exc))
+        except (NetworkError, TelegramError) as exc:
+            outbox.retry_later(row, now, str(exc))
+        await session.commit()
+
+
+def _chat_of(row: OutboxMessage, coach: Coach | None) -> int:
+    if row.chat_id is not None:
+        return row.chat_id
+    if coach is None or coach.telegram_user_id is None or not coach.active:
+        raise Unreachable("no linked Telegram account")
+    return coach.telegram_user_id
+
+
+async def _send(bot: Bot, chat_id: int, text: Text) -> int:
+    message_id = 0
+    for part in text.parts:
+        message = await bot.send_message(chat_id, part)
+        message_id = message.message_id
+    return message_id
+
+
+async def _report_unreachable(
+    session: AsyncSession, runtime: Runtime, row: OutboxMessage, coach: Coach, now: datetime
+) -> None:
+    """A coach about to hold a duty cannot be reached: the team leads must know before the
+    shift starts, because crisis alerts would not reach that coach either."""
+    if row.kind == "unreachable":
+        return  # the lead being told about someone else is the unreachable one: logged only
+    planner = Planner(session, runtime.config, now)
+    about = {k: row.payload[k] for k in ("duty", "start", "end")}
+    leads = [lead for lead in await team_leads(session) if lead.id != coach.id]
+    await planner.unreachable(leads, coach.name, about, "blocked")

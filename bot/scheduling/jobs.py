@@ -1,0 +1,54 @@
+"""The scheduler only ticks: every tick plans coming notices into the outbox and sends what
+is due. All state is in the database, so a restart resumes exactly where the last run was."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram.ext import Application, ContextTypes
+
+from bot.runtime import Runtime
+from bot.scheduling import outbox
+from bot.scheduling.dispatcher import dispatch_due
+from bot.scheduling.planner import plan
+
+log = logging.getLogger(__name__)
+TICK_JOB = "achtervang-tick"
+_LOCK = "tick_lock"
+
+
+async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await run_tick(context.application)
+
+
+async def run_tick(application: Application) -> None:
+    runtime: Runtime = application.bot_data["runtime"]
+    # A kick and the repeating tick may coincide; one at a time keeps claims simple.
+    async with application.bot_data.setdefault(_LOCK, asyncio.Lock()):
+        async with runtime.sessionmaker() as session:
+            await plan(session, runtime.config, runtime.clock.now())
+            await session.commit()
+        await dispatch_due(application.bot, runtime)
+
+
+async def install(application: Application) -> None:
+    """Called once at start-up, before polling starts."""
+    runtime: Runtime = application.bot_data["runtime"]
+    async with runtime.sessionmaker() as session:
+        interrupted = await outbox.recover_interrupted(session)
+        await session.commit()
+    if interrupted:
+        log.warning("%d scheduled message(s) were interrupted mid-send and not resent", interrupted)
+    if runtime.tick_seconds is None or application.job_queue is None:
+        return
+    application.job_queue.run_repeating(
+        tick, interval=runtime.tick_seconds, first=0, name=TICK_JOB, job_kwargs={"max_instances": 1}
+    )
+
+
+def kick(application: Application) -> None:
+    """Runs a tick now (after a roster change), without waiting for the next one."""
+    runtime: Runtime = application.bot_data["runtime"]
+    if runtime.tick_seconds is not None and application.job_queue is not None:
+        application.job_queue.run_once(tick, 0)

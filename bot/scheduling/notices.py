@@ -1,0 +1,187 @@
+"""What each kind of scheduled notice says, decided when it falls due: the roster may have
+changed since it was planned, and then the notice is obsolete rather than wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.duty_config import Duty
+from bot.i18n import Translator
+from bot.models import OutboxMessage
+from bot.roster_text import duty_name, span_text, when
+from bot.services.roster_store import RosterState, load_roster
+from bot.team_config import TeamConfig
+
+
+@dataclass(frozen=True)
+class Text:
+    """Send these messages (more than one when a report is longer than Telegram allows)."""
+
+    parts: list[str]
+
+
+@dataclass(frozen=True)
+class Obsolete:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Check the recipient can be reached without telling them anything."""
+
+
+Outcome = Text | Obsolete | Probe
+Render = Callable[
+    [AsyncSession, TeamConfig, OutboxMessage, Translator, datetime], Awaitable[Outcome]
+]
+
+
+def _about(row: OutboxMessage) -> tuple[Duty, datetime, datetime]:
+    payload: dict[str, Any] = row.payload
+    return (
+        payload["duty"],
+        datetime.fromisoformat(payload["start"]),
+        datetime.fromisoformat(payload["end"]),
+    )
+
+
+async def _state(session: AsyncSession, config: TeamConfig, start: datetime) -> RosterState:
+    return await load_roster(session, config, start, start + timedelta(seconds=1))
+
+
+async def shift_reminder(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    duty, start, end = _about(row)
+    if now >= end:
+        return Obsolete("the shift is over")
+    state = await _state(session, config, start)
+    shift = state.holder_at(duty, start)
+    coach = state.coach(shift.holder if shift else None)
+    if coach is None or coach.id != row.coach_id:
+        return Obsolete("no longer theirs")
+    return Text(
+        [
+            tr._(
+                "Reminder: you hold %(duty)s from %(start)s until %(end)s.",
+                duty=duty_name(tr, duty),
+                start=when(tr, start),
+                end=when(tr, end),
+            )
+        ]
+    )
+
+
+async def handover_group(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    duty, start, end = _about(row)
+    if now >= end:
+        return Obsolete("the shift is over")
+    state = await _state(session, config, start)
+    shift = state.holder_at(duty, start)
+    holder = shift.holder if shift else None
+    if shift is None or holder != row.payload.get("holder"):
+        return Obsolete("the roster changed")
+    if holder is None:
+        text = tr._(
+            "Nobody holds %(duty)s from %(start)s. The team lead has been told.",
+            duty=duty_name(tr, duty),
+            start=when(tr, start),
+        )
+    else:
+        text = tr._(
+            "Handover: %(holder)s holds %(duty)s from %(start)s until %(end)s.",
+            holder=holder,
+            duty=duty_name(tr, duty),
+            start=when(tr, start),
+            end=when(tr, end),
+        )
+    return Text([text])
+
+
+async def gap_alert(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    duty, start, end = _about(row)
+    if now >= end:
+        return Obsolete("the gap is over")
+    state = await _state(session, config, start)
+    shift = state.holder_at(duty, start)
+    if shift is None or shift.holder is not None:
+        return Obsolete("the gap was filled")
+    absent = row.payload.get("absent")
+    if absent:
+        why = tr._("%(name)s is absent.", name=absent)
+    else:
+        why = tr._("Nobody is rostered.")
+    return Text(
+        [
+            tr._(
+                "Gap in the roster: nobody holds %(duty)s %(span)s. %(why)s "
+                "Use /override to assign someone.",
+                duty=duty_name(tr, duty),
+                span=span_text(tr, start, end),
+                why=why,
+            )
+        ]
+    )
+
+
+async def unreachable(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    duty, start, end = _about(row)
+    if now >= end:
+        return Obsolete("the shift is over")
+    reasons = {
+        "not_in_bot": tr._("is on the roster but not known to the bot"),
+        "not_enrolled": tr._("has not linked their Telegram account yet"),
+        "blocked": tr._("has not opened a chat with the bot, or has blocked it"),
+    }
+    return Text(
+        [
+            tr._(
+                "%(name)s cannot be reached: %(name)s %(reason)s. They hold %(duty)s from "
+                "%(start)s, and crisis alerts would not reach them.",
+                name=row.payload["name"],
+                reason=reasons.get(row.payload.get("reason", ""), reasons["blocked"]),
+                duty=duty_name(tr, duty),
+                start=when(tr, start),
+            )
+        ]
+    )
+
+
+async def reach_check(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    _, _, end = _about(row)
+    if now >= end:
+        return Obsolete("the shift is over")
+    return Probe()
+
+
+async def roster_digest(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    from bot.services.roster_report import build_report, report_text
+    from bot.text_split import split_message
+
+    report = await build_report(session, config, now)
+    return Text(split_message(report_text(tr, report)))
+
+
+RENDERERS: dict[str, Render] = {
+    "shift_reminder": shift_reminder,
+    "handover_group": handover_group,
+    "gap_alert": gap_alert,
+    "unreachable": unreachable,
+    "reach_check": reach_check,
+    "roster_digest": roster_digest,
+}

@@ -1,0 +1,118 @@
+"""Storing, claiming and settling outbox rows (bot/models/outbox.py). No Telegram here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import OutboxMessage, OutboxStatus
+
+MAX_ATTEMPTS = 8
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before retry number `attempts`: 5 s, 10 s, 20 s … capped at 10 minutes."""
+    return timedelta(seconds=min(600, 5 * 2 ** max(0, attempts - 1)))
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    key: str,
+    kind: str,
+    due_at: datetime,
+    now: datetime,
+    coach_id: int | None = None,
+    chat_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> bool:
+    """Adds the message unless one with this key exists; True when it was new. Safe against a
+    second planner doing the same at the same moment: the database decides."""
+    if (coach_id is None) == (chat_id is None):
+        raise ValueError("give exactly one of coach_id and chat_id")
+    values = {
+        "key": key,
+        "kind": kind,
+        "coach_id": coach_id,
+        "chat_id": chat_id,
+        "payload": payload or {},
+        "due_at": due_at,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "created_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    )
+    result = await session.execute(statement)
+    return bool(result.rowcount)
+
+
+async def existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    if not keys:
+        return set()
+    found = await session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys)))
+    return set(found)
+
+
+async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> list[OutboxMessage]:
+    """Marks due pending rows as being sent and returns them; commit before sending. On
+    PostgreSQL rows another instance is claiming are skipped rather than waited for."""
+    rows = list(
+        await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now)
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    for row in rows:
+        row.status = OutboxStatus.SENDING
+        row.attempts += 1
+    return rows
+
+
+def mark_sent(row: OutboxMessage, now: datetime, message_id: int | None) -> None:
+    row.status = OutboxStatus.SENT
+    row.sent_at = now
+    row.message_id = message_id
+
+
+def mark_obsolete(row: OutboxMessage, reason: str) -> None:
+    row.status = OutboxStatus.OBSOLETE
+    row.last_error = reason
+
+
+def mark_failed(row: OutboxMessage, error: str) -> None:
+    row.status = OutboxStatus.FAILED
+    row.last_error = error[:1000]
+
+
+def retry_later(row: OutboxMessage, now: datetime, error: str) -> None:
+    """Back to pending after a transient failure, or failed after too many attempts."""
+    if row.attempts >= MAX_ATTEMPTS:
+        mark_failed(row, f"gave up after {row.attempts} attempts: {error}")
+        return
+    row.status = OutboxStatus.PENDING
+    row.last_error = error[:1000]
+    row.due_at = now + backoff(row.attempts)
+
+
+async def recover_interrupted(session: AsyncSession) -> int:
+    """Rows left 'sending' by a crash may or may not have reached Telegram, which has no way to
+    ask. Scheduled notices are informative, so a possible duplicate is worse than a possible
+    loss here: they are marked failed (and logged by the caller), never sent again."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENDING)
+        .values(status=OutboxStatus.FAILED, last_error="interrupted while sending")
+    )
+    return result.rowcount or 0

@@ -1,0 +1,197 @@
+"""Turns the coming roster into scheduled notices in the outbox.
+
+Planning is idempotent (each notice has a key naming what it is about), so it runs on every
+scheduler tick and at start-up: after a restart nothing is planned twice and nothing planned
+before is lost, because the plan lives in the database and not in the scheduler's memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.duty_config import WEEKDAYS, Duty
+from bot.models import Coach, Role
+from bot.scheduling.outbox import enqueue
+from bot.services.roster import Shift
+from bot.services.roster_store import RosterState, load_roster
+from bot.team_config import TeamConfig
+
+# Reminders and handover posts are planned this far ahead; gaps and reachability further.
+PLAN_AHEAD = timedelta(days=2)
+# Far enough back to know who held a duty before the first coming shift (week rotations).
+LOOK_BACK = timedelta(days=8)
+
+
+@dataclass(frozen=True)
+class Run:
+    """Consecutive pieces of one duty with the same holder: from one handover to the next."""
+
+    duty: Duty
+    holder: str | None
+    start: datetime
+    end: datetime
+
+
+def runs(shifts: list[Shift]) -> list[Run]:
+    result: list[Run] = []
+    for shift in shifts:
+        if result and result[-1].holder == shift.holder and shift.holder is not None:
+            result[-1] = Run(shift.duty, shift.holder, result[-1].start, shift.end)
+        else:
+            result.append(Run(shift.duty, shift.holder, shift.start, shift.end))
+    return result
+
+
+def iso(instant: datetime) -> str:
+    return instant.isoformat()
+
+
+async def team_leads(session: AsyncSession) -> list[Coach]:
+    return list(
+        await session.scalars(
+            select(Coach)
+            .where(Coach.role == Role.TEAMLEAD, Coach.active.is_(True))
+            .order_by(Coach.id)
+        )
+    )
+
+
+def next_digest(config: TeamConfig, now: datetime) -> datetime:
+    """The first weekly digest instant at or after `now`."""
+    notify = config.duties.notify
+    weekday = WEEKDAYS.index(notify.digest_weekday)
+    today = now.astimezone(config.tz).date()
+    for offset in range(8):
+        day = today + timedelta(days=offset)
+        if day.weekday() == weekday:
+            instant = _local(config, day, notify.digest_time)
+            if instant >= now:
+                return instant
+    raise AssertionError("a weekday recurs within 8 days")
+
+
+def _local(config: TeamConfig, day: date, wall: time) -> datetime:
+    return datetime.combine(day, wall, tzinfo=config.tz)
+
+
+class Planner:
+    def __init__(self, session: AsyncSession, config: TeamConfig, now: datetime) -> None:
+        self.session, self.config, self.now = session, config, now
+        self.added = 0
+
+    async def _add(self, **fields: object) -> None:
+        if await enqueue(self.session, now=self.now, **fields):  # type: ignore[arg-type]
+            self.added += 1
+
+    async def plan(self) -> int:
+        notify = self.config.duties.notify
+        horizon = max(
+            PLAN_AHEAD,
+            timedelta(days=notify.gap_alert_days),
+            timedelta(hours=notify.reachability_hours),
+        )
+        state = await load_roster(
+            self.session, self.config, self.now - LOOK_BACK, self.now + horizon
+        )
+        leads = await team_leads(self.session)
+        for duty in state.config.duties.rostered_duties():
+            shifts = state.shifts(duty, self.now - LOOK_BACK, self.now + horizon)
+            for run in runs(shifts):
+                await self._plan_run(state, run, leads)
+            for shift in shifts:
+                if shift.holder is None:
+                    await self._plan_gap(shift, leads)
+        await self._plan_digest(leads)
+        return self.added
+
+    async def _plan_run(self, state: RosterState, run: Run, leads: list[Coach]) -> None:
+        if run.start <= self.now:
+            return
+        notify = self.config.duties.notify
+        about = {"duty": run.duty, "start": iso(run.start), "end": iso(run.end)}
+        if run.start <= self.now + PLAN_AHEAD:
+            chat = self.config.team_chat_id
+            if chat is not None:
+                await self._add(
+                    key=f"handover:{run.duty}:{iso(run.start)}:{run.holder or '-'}",
+                    kind="handover_group",
+                    chat_id=chat,
+                    due_at=run.start,
+                    payload={**about, "holder": run.holder},
+                )
+        if run.holder is None:
+            return
+        coach = state.coach(run.holder)
+        if run.start <= self.now + PLAN_AHEAD and coach is not None and coach.active:
+            await self._add(
+                key=f"remind:{run.duty}:{iso(run.start)}:{coach.id}",
+                kind="shift_reminder",
+                coach_id=coach.id,
+                due_at=run.start - timedelta(minutes=notify.reminder_minutes),
+                payload=about,
+            )
+        if run.start > self.now + timedelta(hours=notify.reachability_hours):
+            return
+        if coach is not None and coach.active and coach.telegram_user_id is not None:
+            await self._add(
+                key=f"reach:{run.duty}:{iso(run.start)}:{coach.id}",
+                kind="reach_check",
+                coach_id=coach.id,
+                due_at=run.start - timedelta(hours=notify.reachability_hours),
+                payload=about,
+            )
+            return
+        reason = "not_in_bot" if coach is None else "not_enrolled"
+        await self.unreachable(leads, run.holder, about, reason)
+
+    async def unreachable(
+        self, leads: list[Coach], name: str, about: dict[str, str], reason: str
+    ) -> None:
+        """Tells the team leads that `name` cannot be reached before their shift."""
+        for lead in leads:
+            await self._add(
+                key=f"unreachable:{about['duty']}:{about['start']}:{name}:{lead.id}",
+                kind="unreachable",
+                coach_id=lead.id,
+                due_at=self.now,
+                payload={**about, "name": name, "reason": reason},
+            )
+
+    async def _plan_gap(self, gap: Shift, leads: list[Coach]) -> None:
+        notify = self.config.duties.notify
+        if gap.end <= self.now or gap.start >= self.now + timedelta(days=notify.gap_alert_days):
+            return
+        for lead in leads:
+            await self._add(
+                key=f"gap:{gap.duty}:{iso(gap.start)}:{iso(gap.end)}:{lead.id}",
+                kind="gap_alert",
+                coach_id=lead.id,
+                due_at=self.now,
+                payload={
+                    "duty": gap.duty,
+                    "start": iso(gap.start),
+                    "end": iso(gap.end),
+                    "absent": gap.absent,
+                },
+            )
+
+    async def _plan_digest(self, leads: list[Coach]) -> None:
+        due = next_digest(self.config, self.now)
+        local_day = due.astimezone(self.config.tz).date().isoformat()
+        for lead in leads:
+            await self._add(
+                key=f"digest:{local_day}:{lead.id}",
+                kind="roster_digest",
+                coach_id=lead.id,
+                due_at=due,
+                payload={},
+            )
+
+
+async def plan(session: AsyncSession, config: TeamConfig, now: datetime) -> int:
+    """Adds every notice the coming roster calls for; returns how many were new."""
+    return await Planner(session, config, now).plan()
