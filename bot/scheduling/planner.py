@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.duty_config import WEEKDAYS, Duty
 from bot.models import Coach, Role
 from bot.scheduling.outbox import enqueue
-from bot.services.roster import Shift
+from bot.services.roster import Shift, rotation_shift_end
 from bot.services.roster_store import RosterState, load_roster
 from bot.team_config import TeamConfig
 
@@ -36,13 +36,28 @@ class Run:
     end: datetime
 
 
-def runs(shifts: list[Shift]) -> list[Run]:
+def runs(config: TeamConfig, shifts: list[Shift]) -> list[Run]:
+    """Joins pieces into runs: one per handover. A run goes on over office hours in between
+    (a week of piket nights is one run) but not into the next rotation shift or from rotation
+    to override, so someone handed a second night still gets its reminder."""
     result: list[Run] = []
+    previous: Shift | None = None
     for shift in shifts:
-        if result and result[-1].holder == shift.holder and shift.holder is not None:
+        same = (
+            previous is not None
+            and shift.holder is not None
+            and previous.holder == shift.holder
+            and previous.source == shift.source
+            and (
+                previous.end == shift.start
+                or rotation_shift_end(config, shift.duty, previous.start) > shift.start
+            )
+        )
+        if same:
             result[-1] = Run(shift.duty, shift.holder, result[-1].start, shift.end)
         else:
             result.append(Run(shift.duty, shift.holder, shift.start, shift.end))
+        previous = shift
     return result
 
 
@@ -100,7 +115,7 @@ class Planner:
         leads = await team_leads(self.session)
         for duty in state.config.duties.rostered_duties():
             shifts = state.shifts(duty, self.now - LOOK_BACK, self.now + horizon)
-            for run in runs(shifts):
+            for run in runs(state.config, shifts):
                 await self._plan_run(state, run, leads)
             for shift in shifts:
                 if shift.holder is None:

@@ -183,6 +183,11 @@ def _rotation_at(config: TeamConfig, duty: Duty, instant: datetime) -> tuple[str
     return rotation.members[index % len(rotation.members)], _at(end_day, handover, tz)
 
 
+def rotation_shift_end(config: TeamConfig, duty: Duty, instant: datetime) -> datetime:
+    """When the rotation shift that `instant` falls in hands over to the next member."""
+    return _rotation_at(config, duty, _require_aware("instant", instant))[1]
+
+
 def _resolve(
     duty: Duty,
     instant: datetime,
