@@ -378,3 +378,22 @@ def _spans(shifts: list[Shift]) -> list[tuple[datetime, datetime]]:
         else:
             spans.append((shift.start, shift.end))
     return spans
+
+
+def test_good_friday_can_be_an_office_day_and_any_day_closed():
+    from datetime import date
+
+    from bot.services.roster import is_office_day
+
+    default = DutyConfig()
+    assert not is_office_day(default, date(2026, 4, 3))  # Good Friday: a holiday by default
+    agreed = DutyConfig.model_validate(
+        {"office_hours": {"open_dates": ["2026-04-03"], "closed_dates": ["2026-12-24"]}}
+    )
+    assert is_office_day(agreed, date(2026, 4, 3))
+    assert not is_office_day(agreed, date(2026, 12, 24))
+    assert is_office_day(agreed, date(2026, 12, 23))
+    with pytest.raises(ValidationError, match="both open_dates and closed_dates"):
+        DutyConfig.model_validate(
+            {"office_hours": {"open_dates": ["2026-04-03"], "closed_dates": ["2026-04-03"]}}
+        )
