@@ -11,9 +11,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.duty_config import Duty
+from bot.handlers.long_text import split_message
 from bot.i18n import Translator
 from bot.models import OutboxMessage
 from bot.roster_text import duty_name, span_text, when
+from bot.services.roster_report import build_report
+from bot.services.roster_report_text import report_text
 from bot.services.roster_store import RosterState, load_roster
 from bot.team_config import TeamConfig
 
@@ -170,9 +173,6 @@ async def reach_check(
 async def roster_digest(
     session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
 ) -> Outcome:
-    from bot.services.roster_report import build_report, report_text
-    from bot.text_split import split_message
-
     report = await build_report(session, config, now)
     return Text(split_message(report_text(tr, report)))
 
