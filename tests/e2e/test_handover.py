@@ -173,3 +173,18 @@ async def test_unreachable_coaches_are_reported_before_their_shift(standin, runt
         )
         await run_tick(app)
         await standin.expect_silence(sara)
+
+
+async def test_the_weekly_digest_reaches_the_team_lead_once(standin, runtime, team, clock):
+    sara = team.ids["Sara Bakker"]
+    async with running_bot(standin, runtime) as app:
+        await run_tick(app)
+        await standin.expect_silence(sara)
+        clock.set(datetime(2026, 11, 30, 7, 0, tzinfo=UTC))  # Monday 08:00 in Amsterdam
+        await run_tick(app)
+        digest = await standin.next_message(sara)
+        assert digest["text"].startswith("Roosterrapport, ma 30 nov 08:00\n")
+        assert "Diensturen komende 8 weken" in digest["text"]
+    async with running_bot(standin, runtime) as app:
+        await run_tick(app)
+        await standin.expect_silence(sara)
