@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UTCDateTime, str_enum
@@ -46,6 +46,17 @@ class SwapOffer(Base):
     it (an override of kind swap)."""
 
     __tablename__ = "swap_offers"
+    # One open offer per shift, also when two presses race: the database refuses the second.
+    __table_args__ = (
+        Index(
+            "uq_swap_offers_open_shift",
+            "duty",
+            "start",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     duty: Mapped[str] = mapped_column(String(20))

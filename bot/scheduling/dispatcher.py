@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.models import Coach, OutboxMessage
+from bot.models import Coach, OutboxMessage, OutboxStatus
 from bot.runtime import Runtime
 from bot.scheduling import outbox
 from bot.scheduling.notices import RENDERERS, Obsolete, Probe, Text
@@ -75,6 +76,15 @@ async def _deliver(bot: Bot, runtime: Runtime, row_id: int) -> None:
             outbox.mark_failed(row, str(exc))
         except (NetworkError, TelegramError) as exc:
             outbox.retry_later(row, now, str(exc))
+        except Exception:
+            # A bug in one notice must not hold up the rest, nor leave the row 'sending'.
+            log.exception("outbox %s (%s) failed", row_id, row.kind)
+            await session.rollback()
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row_id)
+                .values(status=OutboxStatus.FAILED, last_error="internal error, see the log")
+            )
         await session.commit()
 
 

@@ -26,9 +26,13 @@ async def run_tick(application: Application) -> None:
     runtime: Runtime = application.bot_data["runtime"]
     # A kick and the repeating tick may coincide; one at a time keeps claims simple.
     async with application.bot_data.setdefault(_LOCK, asyncio.Lock()):
-        async with runtime.sessionmaker() as session:
-            await plan(session, runtime.config, runtime.clock.now())
-            await session.commit()
+        try:
+            async with runtime.sessionmaker() as session:
+                await plan(session, runtime.config, runtime.clock.now())
+                await session.commit()
+        except Exception:
+            # Sending what is already planned matters more than planning more.
+            log.exception("planning roster notices failed")
         await dispatch_due(application.bot, runtime)
 
 

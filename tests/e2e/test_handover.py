@@ -1,7 +1,7 @@
 """Scheduled roster notices: reminders before a shift, the handover post in the team group,
 gap alerts and unreachable coaches for the team lead, across restarts of the bot."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -188,3 +188,20 @@ async def test_the_weekly_digest_reaches_the_team_lead_once(standin, runtime, te
     async with running_bot(standin, runtime) as app:
         await run_tick(app)
         await standin.expect_silence(sara)
+
+
+async def test_a_reminder_that_fails_to_send_is_retried_and_arrives_once(
+    standin, runtime, team, clock
+):
+    bram = team.ids["Bram Jansen"]
+    async with running_bot(standin, runtime) as app:
+        await run_tick(app)
+        standin.fail_next("sendMessage", error_code=500)
+        clock.set(datetime(2026, 11, 23, 15, 0, tzinfo=UTC))
+        await run_tick(app)
+        await standin.expect_silence(bram)
+        clock.advance(timedelta(seconds=10))  # past the first backoff
+        await run_tick(app)
+        assert (await standin.next_message(bram))["text"].startswith("Herinnering: je hebt Piket")
+        await run_tick(app)
+        await standin.expect_silence(bram)

@@ -148,6 +148,13 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_swap_offers_offered_by_id"), ["offered_by_id"], unique=False
         )
+        batch_op.create_index(
+            "uq_swap_offers_open_shift",
+            ["duty", "start"],
+            unique=True,
+            sqlite_where=sa.text("status = 'open'"),
+            postgresql_where=sa.text("status = 'open'"),
+        )
 
     op.create_table(
         "swap_offer_messages",
@@ -175,6 +182,7 @@ def downgrade() -> None:
 
     op.drop_table("swap_offer_messages")
     with op.batch_alter_table("swap_offers", schema=None) as batch_op:
+        batch_op.drop_index("uq_swap_offers_open_shift")
         batch_op.drop_index(batch_op.f("ix_swap_offers_offered_by_id"))
 
     op.drop_table("swap_offers")
