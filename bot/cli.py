@@ -26,9 +26,11 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help="Achtervang t
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 coach_app = typer.Typer(no_args_is_help=True, help="Team members and partners.")
 import_app = typer.Typer(no_args_is_help=True, help="Import CSV files.")
+roster_app = typer.Typer(no_args_is_help=True, help="Duty rosters.")
 app.add_typer(db_app, name="db")
 app.add_typer(coach_app, name="coach")
 app.add_typer(import_app, name="import")
+app.add_typer(roster_app, name="roster")
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -171,7 +173,7 @@ def run() -> None:
     run_bot(env.settings, env.config)
 
 
-from bot import cli_coach, cli_import, cli_standin  # noqa: E402,F401 - registers commands
+from bot import cli_coach, cli_import, cli_roster, cli_standin  # noqa: E402,F401 - registers commands
 
 
 def main() -> None:

@@ -1,3 +1,47 @@
-"""Placeholder: filled in by the rosters work (issue 3)."""
+"""/calendar: the coach's own shifts for the coming weeks as an .ics file for their calendar app."""
 
-HANDLERS: list = []
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.handlers.context import AchtervangContext
+from bot.roster_text import when
+from bot.services.roster_ics import DEFAULT_WEEKS, load_export, to_ics
+
+FILENAME = "achtervang.ics"
+
+
+async def send_calendar(update: Update, context: AchtervangContext) -> None:
+    runtime, tr, coach = context.runtime, context.tr, context.coach
+    async with runtime.sessionmaker() as session:
+        export = await load_export(
+            session, runtime.config, runtime.clock.now(), DEFAULT_WEEKS, holder=coach.name
+        )
+    message = update.effective_message
+    shifts = export.shifts
+    if not shifts:
+        await message.reply_text(
+            tr._(
+                "You have no shifts in the coming %(weeks)d weeks, so there is no calendar file.",
+                weeks=DEFAULT_WEEKS,
+            )
+        )
+        return
+    content = to_ics(
+        tr,
+        shifts,
+        name=tr._("Achtervang: shifts of %(name)s", name=coach.name),
+        stamp=runtime.clock.now(),
+    )
+    caption = tr.n_(
+        "%(n)d shift, %(start)s – %(end)s. Open the file to add it to your calendar.",
+        "%(n)d shifts, %(start)s – %(end)s. Open the file to add them to your calendar.",
+        len(shifts),
+        start=when(tr, shifts[0].start),
+        end=when(tr, max(s.end for s in shifts)),
+    )
+    await message.reply_document(content, filename=FILENAME, caption=caption)
+
+
+HANDLERS = [CommandHandler("calendar", send_calendar)]
