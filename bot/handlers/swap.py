@@ -18,6 +18,7 @@ from bot.handlers.replies import reply
 from bot.i18n import N_, Translator
 from bot.models import Coach, SwapOffer
 from bot.roster_text import duty_name, span_text
+from bot.scheduling.jobs import kick
 from bot.services import swaps
 from bot.services.swaps import MyShifts, Outcome, SwapResult
 
@@ -192,6 +193,8 @@ async def _take(update: Update, context: AchtervangContext, offer_id: int) -> No
             taker=taker.name,
         ),
     )
+    # The new holder's reminder and reachability check are planned now, not at the next tick.
+    kick(context.application)
 
 
 async def _withdraw(update: Update, context: AchtervangContext, offer_id: int) -> None:
