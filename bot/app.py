@@ -17,6 +17,7 @@ from telegram.ext import (
 from bot.handlers import (
     access,
     calendar,
+    crisis,
     fallback,
     help_command,
     language,
@@ -38,6 +39,7 @@ FEATURE_MODULES = (
     start,
     help_command,
     language,
+    crisis,
     now,
     roster_week,
     myshifts,

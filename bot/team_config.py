@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.alert_config import AlertConfig
 from bot.duty_config import DutyConfig
 
 Language = Literal["nl", "en"]
@@ -48,6 +49,7 @@ class TeamConfig(_Strict):
     caseload: CaseloadConfig = CaseloadConfig()
     enrolment: EnrolmentConfig = EnrolmentConfig()
     duties: DutyConfig = DutyConfig()
+    alerts: AlertConfig = AlertConfig()
     # The team's Telegram group: handovers and swap offers are posted there (never case data).
     team_chat_id: int | None = None
 

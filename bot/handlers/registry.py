@@ -29,6 +29,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("help", N_("Show what you can do here"), in_groups=True, public=True),
     CommandSpec("language", N_("Choose Dutch or English"), public=True),
     # Rosters name coaches, never families: safe for the team's group chat.
+    # Partners may raise alerts too; an alert shows case data, so private chats only.
+    CommandSpec("crisis", N_("Raise a crisis alert for a family")),
     CommandSpec("now", N_("Who is on duty now, and who is next"), roles=TEAM, in_groups=True),
     CommandSpec("roster", N_("The week's duty roster, per day"), roles=TEAM, in_groups=True),
     CommandSpec("myshifts", N_("My coming shifts"), roles=TEAM),

@@ -1,6 +1,7 @@
 """ORM models; importing this package registers every table on Base.metadata."""
 
 from bot.models.absence import AbsenceKind, AbsenceRecord
+from bot.models.alert import Alert, AlertRecipient, AlertStatus
 from bot.models.audit import AuditEvent
 from bot.models.base import Base
 from bot.models.case import Case, Phase, SafetyStatus
@@ -18,6 +19,9 @@ from bot.models.roster import (
 __all__ = [
     "AbsenceKind",
     "AbsenceRecord",
+    "Alert",
+    "AlertRecipient",
+    "AlertStatus",
     "AuditEvent",
     "Base",
     "Case",

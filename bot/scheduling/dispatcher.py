@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.models import Coach, OutboxMessage, OutboxStatus
 from bot.runtime import Runtime
 from bot.scheduling import outbox
-from bot.scheduling.notices import RENDERERS, Obsolete, Probe, Text
+from bot.scheduling.notices import Obsolete, Probe, Text
 from bot.scheduling.planner import Planner, team_leads
+from bot.scheduling.renderers import RENDERERS
+from bot.services import audit
 
 log = logging.getLogger(__name__)
 # Rounds of claiming per tick: enough for follow-ups, bounded against a runaway loop.
@@ -65,12 +67,28 @@ async def _deliver(bot: Bot, runtime: Runtime, row_id: int) -> None:
                 else:
                     message_id = await _send(bot, chat_id, outcome)
                     outbox.mark_sent(row, now, message_id)
+                    if row.kind == "alert":
+                        audit.record(
+                            session,
+                            at=now,
+                            action="alert.sent",
+                            outcome="delivered",
+                            subject=str(row.payload.get("alert_id")),
+                            actor=coach,
+                            detail=row.key,
+                        )
         except (Unreachable, Forbidden) as exc:
             outbox.mark_failed(row, f"unreachable: {exc}")
             if coach is not None and "duty" in row.payload:
                 await _report_unreachable(session, runtime, row, coach, now)
         except RetryAfter as exc:
-            outbox.retry_later(row, now, f"retry after {exc.retry_after}")
+            wait = exc.retry_after
+            outbox.retry_later(
+                row,
+                now,
+                f"retry after {wait}",
+                wait if isinstance(wait, timedelta) else timedelta(seconds=wait),
+            )
         except BadRequest as exc:
             log.error("outbox %s (%s) refused: %s", row.id, row.kind, exc)
             outbox.mark_failed(row, str(exc))
@@ -98,8 +116,16 @@ def _chat_of(row: OutboxMessage, coach: Coach | None) -> int:
 
 async def _send(bot: Bot, chat_id: int, text: Text) -> int:
     message_id = 0
-    for part in text.parts:
-        message = await bot.send_message(chat_id, part)
+    for number, part in enumerate(text.parts, start=1):
+        markup = None
+        if text.buttons and number == len(text.parts):
+            markup = InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                    for row in text.buttons
+                ]
+            )
+        message = await bot.send_message(chat_id, part, reply_markup=markup)
         message_id = message.message_id
     return message_id
 

@@ -12,9 +12,11 @@ from bot.runtime import Runtime
 from bot.scheduling import outbox
 from bot.scheduling.dispatcher import dispatch_due
 from bot.scheduling.planner import plan
+from bot.services.alerts import escalate_due
 
 log = logging.getLogger(__name__)
 TICK_JOB = "achtervang-tick"
+ALERT_JOB = "achtervang-alerts"
 _LOCK = "tick_lock"
 
 
@@ -36,6 +38,22 @@ async def run_tick(application: Application) -> None:
         await dispatch_due(application.bot, runtime)
 
 
+async def alert_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await run_alert_tick(context.application)
+
+
+async def run_alert_tick(application: Application) -> None:
+    """Escalates alerts whose step went unanswered, then sends what is due."""
+    runtime: Runtime = application.bot_data["runtime"]
+    try:
+        async with runtime.sessionmaker() as session:
+            await escalate_due(session, runtime.config, runtime.clock.now())
+            await session.commit()
+    except Exception:
+        log.exception("escalating crisis alerts failed")
+    await dispatch_due(application.bot, runtime)
+
+
 async def install(application: Application) -> None:
     """Called once at start-up, before polling starts."""
     runtime: Runtime = application.bot_data["runtime"]
@@ -46,6 +64,13 @@ async def install(application: Application) -> None:
         log.warning("%d scheduled message(s) were interrupted mid-send and not resent", interrupted)
     if runtime.tick_seconds is None or application.job_queue is None:
         return
+    application.job_queue.run_repeating(
+        alert_tick,
+        interval=runtime.config.alerts.tick.total_seconds(),
+        first=0,
+        name=ALERT_JOB,
+        job_kwargs={"max_instances": 1},
+    )
     application.job_queue.run_repeating(
         tick, interval=runtime.tick_seconds, first=0, name=TICK_JOB, job_kwargs={"max_instances": 1}
     )

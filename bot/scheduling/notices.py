@@ -4,7 +4,7 @@ changed since it was planned, and then the notice is obsolete rather than wrong.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,9 +23,11 @@ from bot.team_config import TeamConfig
 
 @dataclass(frozen=True)
 class Text:
-    """Send these messages (more than one when a report is longer than Telegram allows)."""
+    """Send these messages (more than one when a report is longer than Telegram allows);
+    buttons, as rows of (label, callback data), go under the last one."""
 
     parts: list[str]
+    buttons: list[list[tuple[str, str]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.models import OutboxMessage, OutboxStatus
 
 MAX_ATTEMPTS = 8
+# Crisis alerts: retried fast and long, and resent after a crash (a family in crisis must not
+# be lost to a crash; a second copy of an alert is the lesser harm).
+URGENT_KINDS = frozenset({"alert", "alert_taken", "alert_unanswered"})
+URGENT_MAX_ATTEMPTS = 30
 
 
-def backoff(attempts: int) -> timedelta:
-    """Wait before retry number `attempts`: 5 s, 10 s, 20 s … capped at 10 minutes."""
+def backoff(attempts: int, urgent: bool = False) -> timedelta:
+    """Wait before retry number `attempts`: 5 s, 10 s, 20 s … capped at 10 minutes; for urgent
+    kinds 1 s, 2 s, 4 s … capped at 30 seconds."""
+    if urgent:
+        return timedelta(seconds=min(30, 2 ** max(0, attempts - 1)))
     return timedelta(seconds=min(600, 5 * 2 ** max(0, attempts - 1)))
 
 
@@ -96,23 +103,32 @@ def mark_failed(row: OutboxMessage, error: str) -> None:
     row.last_error = error[:1000]
 
 
-def retry_later(row: OutboxMessage, now: datetime, error: str) -> None:
-    """Back to pending after a transient failure, or failed after too many attempts."""
-    if row.attempts >= MAX_ATTEMPTS:
+def retry_later(
+    row: OutboxMessage, now: datetime, error: str, wait: timedelta | None = None
+) -> None:
+    """Back to pending after a transient failure (after `wait` when Telegram said how long),
+    or failed after too many attempts."""
+    urgent = row.kind in URGENT_KINDS
+    if row.attempts >= (URGENT_MAX_ATTEMPTS if urgent else MAX_ATTEMPTS):
         mark_failed(row, f"gave up after {row.attempts} attempts: {error}")
         return
     row.status = OutboxStatus.PENDING
     row.last_error = error[:1000]
-    row.due_at = now + backoff(row.attempts)
+    row.due_at = now + (wait if wait is not None else backoff(row.attempts, urgent))
 
 
 async def recover_interrupted(session: AsyncSession) -> int:
     """Rows left 'sending' by a crash may or may not have reached Telegram, which has no way to
-    ask. Scheduled notices are informative, so a possible duplicate is worse than a possible
-    loss here: they are marked failed (and logged by the caller), never sent again."""
+    ask. Roster notices are informative, so a possible duplicate is worse than a possible loss:
+    they are marked failed (and logged by the caller). Urgent ones are sent again."""
+    sending = OutboxMessage.status == OutboxStatus.SENDING
+    urgent = OutboxMessage.kind.in_(URGENT_KINDS)
+    await session.execute(
+        update(OutboxMessage).where(sending, urgent).values(status=OutboxStatus.PENDING)
+    )
     result = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.SENDING)
+        .where(sending)
         .values(status=OutboxStatus.FAILED, last_error="interrupted while sending")
     )
     return result.rowcount or 0

@@ -34,6 +34,7 @@ async def test_deep_link_enrols_in_dutch_and_sets_the_members_menu(
         "start",
         "help",
         "language",
+        "crisis",
         "now",
         "roster",
         "myshifts",

@@ -11,6 +11,7 @@ async def test_help_lists_the_roles_commands_in_dutch(member):
         "/start — Koppel je Telegram-account met een uitnodigingscode\n"
         "/help — Laat zien wat je hier kunt doen\n"
         "/language — Kies Nederlands of Engels\n"
+        "/crisis — Een crisismelding doen voor een gezin\n"
         "/now — Wie heeft nu dienst, en wie daarna\n"
         "/roster — Het dienstrooster van de week, per dag\n"
         "/myshifts — Mijn komende diensten\n"

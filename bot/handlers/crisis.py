@@ -1,0 +1,124 @@
+"""/crisis CODE text: raise a crisis alert; the buttons under an alert take or decline it.
+
+The alert is stored before anything is sent, and the first step goes out from this handler
+at once rather than at the next scheduler tick."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.alert_text import card, taken_line
+from bot.handlers.context import AchtervangContext
+from bot.handlers.replies import reply
+from bot.models import Coach
+from bot.scheduling.alert_notices import card_facts
+from bot.scheduling.dispatcher import dispatch_due
+from bot.services import alerts
+from bot.services.alerts import Answer, Outcome
+
+log = logging.getLogger(__name__)
+_PREFIX = "alert:"
+
+
+async def raise_crisis(update: Update, context: AchtervangContext) -> None:
+    runtime, tr = context.runtime, context.tr
+    args = context.args or []
+    if len(args) < 2:
+        await update.effective_message.reply_text(
+            tr._(
+                "Use: /crisis CODE what is going on, for example "
+                "/crisis GZ-1042 mother calls, father is threatening."
+            )
+        )
+        return
+    code, text = args[0], " ".join(args[1:])
+    if not alerts.valid_code(code):
+        await update.effective_message.reply_text(
+            tr._(
+                "'%(code)s' is not a case code (letters, digits and dashes, for example "
+                "GZ-1042). Nothing was sent.",
+                code=code,
+            )
+        )
+        return
+    async with runtime.sessionmaker() as session:
+        alert = await alerts.raise_alert(
+            session,
+            runtime.config,
+            reporter=context.coach,
+            code=code,
+            text=text,
+            now=runtime.clock.now(),
+        )
+        await session.commit()
+    await dispatch_due(context.bot, runtime)
+    await update.effective_message.reply_text(
+        tr._(
+            "Your crisis alert %(code)s is saved and on its way to the coach on duty. "
+            "I will tell you who takes it.",
+            code=alert.case_code,
+        )
+    )
+
+
+async def answer_alert(update: Update, context: AchtervangContext) -> None:
+    query = update.callback_query
+    runtime, tr, coach = context.runtime, context.tr, context.coach
+    _, action, raw_id = [*query.data.split(":"), "", ""][:3]
+    if action not in ("take", "decline") or not raw_id.isdigit():
+        await query.answer()
+        return
+    now = runtime.clock.now()
+    async with runtime.sessionmaker() as session:
+        if action == "take":
+            result = await alerts.take(session, int(raw_id), coach, now)
+        else:
+            result = await alerts.decline(session, runtime.config, int(raw_id), coach, now)
+        await session.commit()
+    if result.outcome is Outcome.TAKEN:
+        await query.answer(tr._("It's yours. The reporter is told you are on it."))
+        await _mark_taken(context, result)
+    elif result.outcome is Outcome.DECLINED:
+        await query.answer(tr._("Understood: the alert goes to the next person now."))
+        await query.edit_message_reply_markup(None)
+    else:
+        await reply(update, _refusal(context, result))
+    await dispatch_due(context.bot, runtime)
+
+
+def _refusal(context: AchtervangContext, result: Answer) -> str:
+    tr = context.tr
+    if result.outcome is Outcome.ALREADY_TAKEN and result.taken_by is not None:
+        return tr._("%(name)s has already taken this alert.", name=result.taken_by.name)
+    if result.outcome is Outcome.NOT_YOURS:
+        return tr._("This alert was not sent to you.")
+    return tr._("This alert is closed.")
+
+
+async def _mark_taken(context: AchtervangContext, result: Answer) -> None:
+    """Every alert message already shown now says who took it, without buttons."""
+    runtime = context.runtime
+    async with runtime.sessionmaker() as session:
+        facts = await card_facts(session, runtime.config, result.alert, runtime.clock.now())
+        coaches = {c.id: c for c in [await session.get(Coach, cid) for _, _, cid in result.shown]}
+    for chat_id, message_id, coach_id in result.shown:
+        tr = runtime.translator(coaches[coach_id].language)
+        text = (
+            card(tr, result.alert, facts)
+            + "\n\n"
+            + taken_line(tr, result.taken_by.name, result.alert)
+        )
+        try:
+            await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
+        except TelegramError as exc:
+            log.warning("could not update alert message %s/%s: %s", chat_id, message_id, exc)
+
+
+HANDLERS = [
+    CommandHandler("crisis", raise_crisis),
+    CallbackQueryHandler(answer_alert, pattern=f"^{_PREFIX}"),
+]

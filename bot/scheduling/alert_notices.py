@@ -1,0 +1,97 @@
+"""Outbox messages about crisis alerts, worded when they are sent: an alert already taken is
+not sent to anyone any more."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.alert_text import DECLINE, TAKE, CardFacts, card
+from bot.i18n import Translator
+from bot.models import Alert, AlertStatus, Case, Coach, OutboxMessage
+from bot.scheduling.notices import Obsolete, Outcome, Render, Text
+from bot.services.roster_store import load_roster
+from bot.team_config import TeamConfig
+
+
+async def card_facts(
+    session: AsyncSession, config: TeamConfig, alert: Alert, now: datetime
+) -> CardFacts:
+    case = await session.get(Case, alert.case_id) if alert.case_id else None
+    reporter = await session.get(Coach, alert.reporter_id)
+    own = await session.get(Coach, case.coach_id) if case and case.coach_id else None
+    backup = (
+        await session.get(Coach, case.backup_coach_id) if case and case.backup_coach_id else None
+    )
+    absent = False
+    if own is not None:
+        state = await load_roster(session, config, now, now)
+        absent = state.absent_at(own.name, now)
+    return CardFacts(
+        case=case,
+        own_coach=own.name if own else None,
+        own_absent=absent,
+        backup=backup.name if backup else None,
+        reporter=reporter.name if reporter else "?",
+    )
+
+
+async def alert(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    found = await session.get(Alert, row.payload["alert_id"])
+    if found is None or found.status != AlertStatus.OPEN:
+        return Obsolete("the alert is no longer open")
+    facts = await card_facts(session, config, found, now)
+    return Text(
+        [card(tr, found, facts)],
+        buttons=[
+            [
+                (tr._(TAKE), f"alert:take:{found.id}"),
+                (tr._(DECLINE), f"alert:decline:{found.id}"),
+            ]
+        ],
+    )
+
+
+async def alert_taken(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    found = await session.get(Alert, row.payload["alert_id"])
+    taker = await session.get(Coach, found.taken_by_id) if found and found.taken_by_id else None
+    if found is None or taker is None:
+        return Obsolete("not taken")
+    return Text(
+        [
+            tr._(
+                "%(name)s has taken your crisis alert %(code)s and is on it.",
+                name=taker.name,
+                code=found.case_code,
+            )
+        ]
+    )
+
+
+async def alert_unanswered(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    found = await session.get(Alert, row.payload["alert_id"])
+    if found is None or found.status != AlertStatus.UNANSWERED:
+        return Obsolete("answered after all")
+    return Text(
+        [
+            tr._(
+                "Nobody has taken crisis alert %(code)s. Call the crisis service or the team "
+                "lead by phone now.",
+                code=found.case_code,
+            )
+        ]
+    )
+
+
+ALERT_RENDERERS: dict[str, Render] = {
+    "alert": alert,
+    "alert_taken": alert_taken,
+    "alert_unanswered": alert_unanswered,
+}

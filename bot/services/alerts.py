@@ -1,0 +1,314 @@
+"""Crisis alerts: raising, escalating, taking and declining. No Telegram here: every message
+goes through the outbox, stored in the same transaction as the state change that calls for
+it, so a crash can lose neither the alert nor a step of its escalation."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import (
+    Alert,
+    AlertRecipient,
+    AlertStatus,
+    Case,
+    Coach,
+    OutboxMessage,
+    OutboxStatus,
+    Role,
+)
+from bot.scheduling.outbox import enqueue
+from bot.services import audit
+from bot.services.alert_routing import resolve_chain
+from bot.team_config import TeamConfig
+
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$")
+MAX_TEXT = 500
+ALERT_KIND = "alert"
+
+
+class Outcome(enum.StrEnum):
+    TAKEN = "taken"
+    DECLINED = "declined"
+    ALREADY_TAKEN = "already_taken"
+    CLOSED = "closed"
+    NOT_YOURS = "not_yours"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class Answer:
+    outcome: Outcome
+    alert: Alert | None = None
+    taken_by: Coach | None = None
+    # Alert messages already shown, as (chat id, message id, coach id): to edit after a take.
+    shown: list[tuple[int, int, int]] = field(default_factory=list)
+
+
+def valid_code(code: str) -> bool:
+    return bool(CODE.match(code))
+
+
+async def find_case(session: AsyncSession, code: str) -> Case | None:
+    return await session.scalar(select(Case).where(func.upper(Case.code) == code.upper()))
+
+
+async def raise_alert(
+    session: AsyncSession,
+    config: TeamConfig,
+    *,
+    reporter: Coach,
+    code: str,
+    text: str,
+    now: datetime,
+) -> Alert:
+    """Stores the alert and its first step's messages; the caller commits, then sends."""
+    case = await find_case(session, code)
+    office, chain = await resolve_chain(session, config, case, now)
+    alert = Alert(
+        case_code=case.code if case else code.upper(),
+        case_id=case.id if case else None,
+        own_coach_id=case.coach_id if case else None,
+        text=text[:MAX_TEXT],
+        reporter_id=reporter.id,
+        raised_at=now,
+        in_office_hours=office,
+        chain=chain,
+        status=AlertStatus.OPEN,
+        round=0,
+        step=-1,
+    )
+    session.add(alert)
+    await session.flush()
+    audit.record(
+        session,
+        at=now,
+        action="alert.raised",
+        outcome="ok",
+        actor=reporter,
+        subject=alert.case_code,
+        detail=f"alert {alert.id}" + ("" if case else ", unknown code"),
+    )
+    await _advance(session, config, alert, now)
+    return alert
+
+
+async def _alerted_this_round(session: AsyncSession, alert: Alert) -> set[int]:
+    rows = await session.scalars(
+        select(AlertRecipient.coach_id).where(
+            AlertRecipient.alert_id == alert.id, AlertRecipient.round == alert.round
+        )
+    )
+    return set(rows)
+
+
+async def _advance(session: AsyncSession, config: TeamConfig, alert: Alert, now: datetime) -> None:
+    """Moves to the next step that alerts someone new this round, starting a new round or
+    giving up at the end of the chain."""
+    while True:
+        alert.step += 1
+        if alert.step >= len(alert.chain):
+            if not config.alerts.repeat or alert.round + 1 >= config.alerts.max_rounds:
+                await _give_up(session, alert, now)
+                return
+            if not any(step["coach_ids"] for step in alert.chain):
+                await _give_up(session, alert, now)
+                return
+            alert.round += 1
+            alert.step = 0
+        step = alert.chain[alert.step]
+        done = await _alerted_this_round(session, alert)
+        new = [coach_id for coach_id in step["coach_ids"] if coach_id not in done]
+        if not new:
+            continue
+        for coach_id in new:
+            key = f"alert:{alert.id}:{alert.round}:{alert.step}:{coach_id}"
+            session.add(
+                AlertRecipient(
+                    alert_id=alert.id,
+                    coach_id=coach_id,
+                    round=alert.round,
+                    step=alert.step,
+                    outbox_key=key,
+                    created_at=now,
+                )
+            )
+            await enqueue(
+                session,
+                key=key,
+                kind=ALERT_KIND,
+                coach_id=coach_id,
+                due_at=now,
+                now=now,
+                payload={"alert_id": alert.id},
+            )
+        alert.next_deadline = now + timedelta(seconds=step["wait"])
+        if alert.round or alert.step:
+            audit.record(
+                session,
+                at=now,
+                action="alert.escalated",
+                outcome=step["to"],
+                subject=alert.case_code,
+                detail=f"alert {alert.id} round {alert.round + 1} step {alert.step + 1}",
+            )
+        await session.flush()
+        return
+
+
+async def _give_up(session: AsyncSession, alert: Alert, now: datetime) -> None:
+    alert.status = AlertStatus.UNANSWERED
+    alert.next_deadline = None
+    audit.record(
+        session,
+        at=now,
+        action="alert.unanswered",
+        outcome="unanswered",
+        subject=alert.case_code,
+        detail=f"alert {alert.id}",
+    )
+    leads = await session.scalars(
+        select(Coach.id).where(Coach.role == Role.TEAMLEAD, Coach.active.is_(True))
+    )
+    for coach_id in {alert.reporter_id, *leads}:
+        await enqueue(
+            session,
+            key=f"alert-unanswered:{alert.id}:{coach_id}",
+            kind="alert_unanswered",
+            coach_id=coach_id,
+            due_at=now,
+            now=now,
+            payload={"alert_id": alert.id},
+        )
+    await session.flush()
+
+
+async def escalate_due(session: AsyncSession, config: TeamConfig, now: datetime) -> list[int]:
+    """Escalates every open alert whose step went unanswered; returns their ids. On
+    PostgreSQL a second instance skips the alerts this one is escalating."""
+    due = list(
+        await session.scalars(
+            select(Alert)
+            .where(Alert.status == AlertStatus.OPEN, Alert.next_deadline <= now)
+            .order_by(Alert.next_deadline)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    for alert in due:
+        await _advance(session, config, alert, now)
+    return [alert.id for alert in due]
+
+
+async def _shown(session: AsyncSession, alert_id: int) -> list[tuple[int, int, int]]:
+    rows = await session.execute(
+        select(OutboxMessage.message_id, Coach.telegram_user_id, Coach.id)
+        .join(AlertRecipient, AlertRecipient.outbox_key == OutboxMessage.key)
+        .join(Coach, Coach.id == AlertRecipient.coach_id)
+        .where(
+            AlertRecipient.alert_id == alert_id,
+            OutboxMessage.status == OutboxStatus.SENT,
+            OutboxMessage.message_id.is_not(None),
+        )
+    )
+    return [(chat, message, coach) for message, chat, coach in rows if chat is not None]
+
+
+async def _may_answer(session: AsyncSession, alert: Alert, coach: Coach) -> bool:
+    if coach.role == Role.TEAMLEAD:
+        return True
+    found = await session.scalar(
+        select(AlertRecipient.id).where(
+            AlertRecipient.alert_id == alert.id, AlertRecipient.coach_id == coach.id
+        )
+    )
+    return found is not None
+
+
+async def take(session: AsyncSession, alert_id: int, coach: Coach, now: datetime) -> Answer:
+    """The first to take an open alert gets it: one conditional update decides."""
+    alert = await session.get(Alert, alert_id)
+    if alert is None:
+        return Answer(Outcome.UNKNOWN)
+    if not await _may_answer(session, alert, coach):
+        return Answer(Outcome.NOT_YOURS, alert)
+    claimed = await session.execute(
+        update(Alert)
+        .where(Alert.id == alert_id, Alert.status == AlertStatus.OPEN)
+        .values(status=AlertStatus.TAKEN, taken_by_id=coach.id, taken_at=now, next_deadline=None)
+    )
+    await session.refresh(alert)
+    if claimed.rowcount != 1:
+        taker = await session.get(Coach, alert.taken_by_id) if alert.taken_by_id else None
+        outcome = Outcome.ALREADY_TAKEN if taker is not None else Outcome.CLOSED
+        return Answer(outcome, alert, taker)
+    audit.record(
+        session,
+        at=now,
+        action="alert.taken",
+        outcome="taken",
+        actor=coach,
+        subject=alert.case_code,
+        detail=f"alert {alert.id}",
+    )
+    if alert.reporter_id != coach.id:
+        await enqueue(
+            session,
+            key=f"alert-taken:{alert.id}",
+            kind="alert_taken",
+            coach_id=alert.reporter_id,
+            due_at=now,
+            now=now,
+            payload={"alert_id": alert.id},
+        )
+    await session.flush()
+    return Answer(Outcome.TAKEN, alert, coach, await _shown(session, alert.id))
+
+
+async def decline(
+    session: AsyncSession, config: TeamConfig, alert_id: int, coach: Coach, now: datetime
+) -> Answer:
+    """'Can't': when everyone alerted at the current step has said so, escalate at once."""
+    alert = await session.get(Alert, alert_id, with_for_update=True)
+    if alert is None:
+        return Answer(Outcome.UNKNOWN)
+    if alert.status != AlertStatus.OPEN:
+        taker = await session.get(Coach, alert.taken_by_id) if alert.taken_by_id else None
+        return Answer(Outcome.ALREADY_TAKEN if taker else Outcome.CLOSED, alert, taker)
+    mine = list(
+        await session.scalars(
+            select(AlertRecipient).where(
+                AlertRecipient.alert_id == alert.id, AlertRecipient.coach_id == coach.id
+            )
+        )
+    )
+    if not mine:
+        return Answer(Outcome.NOT_YOURS, alert)
+    for recipient in mine:
+        recipient.declined_at = recipient.declined_at or now
+    audit.record(
+        session,
+        at=now,
+        action="alert.declined",
+        outcome="declined",
+        actor=coach,
+        subject=alert.case_code,
+        detail=f"alert {alert.id}",
+    )
+    await session.flush()
+    current = list(
+        await session.scalars(
+            select(AlertRecipient).where(
+                AlertRecipient.alert_id == alert.id,
+                AlertRecipient.round == alert.round,
+                AlertRecipient.step == alert.step,
+            )
+        )
+    )
+    if all(r.declined_at is not None for r in current):
+        await _advance(session, config, alert, now)
+    return Answer(Outcome.DECLINED, alert)
