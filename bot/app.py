@@ -16,6 +16,7 @@ from telegram.ext import (
 
 from bot.handlers import (
     access,
+    alerts_list,
     calendar,
     crisis,
     fallback,
@@ -24,6 +25,7 @@ from bot.handlers import (
     myshifts,
     now,
     override,
+    resolve,
     roster_report,
     roster_week,
     start,
@@ -40,6 +42,8 @@ FEATURE_MODULES = (
     help_command,
     language,
     crisis,
+    resolve,
+    alerts_list,
     now,
     roster_week,
     myshifts,

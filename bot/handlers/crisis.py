@@ -1,4 +1,5 @@
 """/crisis CODE text: raise a crisis alert; the buttons under an alert take or decline it.
+/crisis alone (or with only a code) asks for the code, then the text; /cancel stops.
 
 The alert is stored before anything is sent, and the first step goes out from this handler
 at once rather than at the next scheduler tick."""
@@ -9,7 +10,13 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.alert_text import card, taken_line
 from bot.handlers.context import AchtervangContext
@@ -17,34 +24,90 @@ from bot.handlers.replies import reply
 from bot.models import Coach
 from bot.scheduling.alert_notices import card_facts
 from bot.scheduling.dispatcher import dispatch_due
-from bot.services import alerts
+from bot.services import alert_closing, alerts
 from bot.services.alerts import Answer, Outcome
 
 log = logging.getLogger(__name__)
 _PREFIX = "alert:"
+ASK_CODE, ASK_TEXT = range(2)
+_CODE_KEY = "crisis_code"
 
 
-async def raise_crisis(update: Update, context: AchtervangContext) -> None:
-    runtime, tr = context.runtime, context.tr
+async def raise_crisis(update: Update, context: AchtervangContext) -> int:
+    tr = context.tr
     args = context.args or []
-    if len(args) < 2:
-        await update.effective_message.reply_text(
+    message = update.effective_message
+    if not args:
+        await message.reply_text(
             tr._(
-                "Use: /crisis CODE what is going on, for example "
-                "/crisis GZ-1042 mother calls, father is threatening."
+                "Which family is it about? Send the case code, for example GZ-1042. "
+                "Next time you can send it all at once: /crisis CODE what is going on. "
+                "/cancel stops."
             )
         )
-        return
-    code, text = args[0], " ".join(args[1:])
+        return ASK_CODE
+    code = args[0]
     if not alerts.valid_code(code):
-        await update.effective_message.reply_text(
+        await message.reply_text(
             tr._(
                 "'%(code)s' is not a case code (letters, digits and dashes, for example "
                 "GZ-1042). Nothing was sent.",
                 code=code,
             )
         )
-        return
+        return ConversationHandler.END
+    if len(args) == 1:
+        context.user_data[_CODE_KEY] = code
+        await message.reply_text(
+            tr._(
+                "Use: /crisis CODE what is going on. Or send me now, in one short message, "
+                "what is going on with %(code)s. /cancel stops.",
+                code=code,
+            )
+        )
+        return ASK_TEXT
+    await _raise(update, context, code, " ".join(args[1:]))
+    return ConversationHandler.END
+
+
+async def got_code(update: Update, context: AchtervangContext) -> int:
+    tr = context.tr
+    code = update.effective_message.text.strip()
+    if not alerts.valid_code(code):
+        await update.effective_message.reply_text(
+            tr._(
+                "'%(code)s' is not a case code: letters, digits and dashes, for example "
+                "GZ-1042. Send the code again, or /cancel.",
+                code=code[:40],
+            )
+        )
+        return ASK_CODE
+    context.user_data[_CODE_KEY] = code
+    await update.effective_message.reply_text(
+        tr._(
+            "What is going on with %(code)s? Send it in one short message. /cancel stops.",
+            code=code,
+        )
+    )
+    return ASK_TEXT
+
+
+async def got_text(update: Update, context: AchtervangContext) -> int:
+    code = context.user_data.pop(_CODE_KEY, None)
+    if code is None:
+        return await raise_crisis(update, context)
+    await _raise(update, context, code, update.effective_message.text.strip())
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: AchtervangContext) -> int:
+    context.user_data.pop(_CODE_KEY, None)
+    await update.effective_message.reply_text(context.tr._("Stopped. No crisis alert was sent."))
+    return ConversationHandler.END
+
+
+async def _raise(update: Update, context: AchtervangContext, code: str, text: str) -> None:
+    runtime, tr = context.runtime, context.tr
     async with runtime.sessionmaker() as session:
         alert = await alerts.raise_alert(
             session,
@@ -76,6 +139,8 @@ async def answer_alert(update: Update, context: AchtervangContext) -> None:
     async with runtime.sessionmaker() as session:
         if action == "take":
             result = await alerts.take(session, int(raw_id), coach, now)
+            if result.outcome is Outcome.TAKEN:
+                await alert_closing.plan_reminder(session, runtime.config, result.alert)
         else:
             result = await alerts.decline(session, runtime.config, int(raw_id), coach, now)
         await session.commit()
@@ -118,7 +183,18 @@ async def _mark_taken(context: AchtervangContext, result: Answer) -> None:
             log.warning("could not update alert message %s/%s: %s", chat_id, message_id, exc)
 
 
+_TEXT = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
+
 HANDLERS = [
-    CommandHandler("crisis", raise_crisis),
+    ConversationHandler(
+        entry_points=[CommandHandler("crisis", raise_crisis)],
+        states={
+            ASK_CODE: [MessageHandler(_TEXT, got_code)],
+            ASK_TEXT: [MessageHandler(_TEXT, got_text)],
+        },
+        fallbacks=[CommandHandler("cancel", cancel)],
+        allow_reentry=True,
+        name="crisis",
+    ),
     CallbackQueryHandler(answer_alert, pattern=f"^{_PREFIX}"),
 ]

@@ -31,6 +31,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     # Rosters name coaches, never families: safe for the team's group chat.
     # Partners may raise alerts too; an alert shows case data, so private chats only.
     CommandSpec("crisis", N_("Raise a crisis alert for a family")),
+    CommandSpec("resolve", N_("Close a crisis alert you took: outcome and note"), roles=TEAM),
+    CommandSpec("alerts", N_("Crisis alerts still open or not yet resolved"), roles=TEAM),
+    CommandSpec("cancel", N_("Stop what you started (a crisis alert or /resolve)")),
     CommandSpec("now", N_("Who is on duty now, and who is next"), roles=TEAM, in_groups=True),
     CommandSpec("roster", N_("The week's duty roster, per day"), roles=TEAM, in_groups=True),
     CommandSpec("myshifts", N_("My coming shifts"), roles=TEAM),

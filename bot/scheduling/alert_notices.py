@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.alert_text import DECLINE, TAKE, CardFacts, card
 from bot.i18n import Translator
 from bot.models import Alert, AlertStatus, Case, Coach, OutboxMessage
+from bot.roster_text import WHEN
 from bot.scheduling.notices import Obsolete, Outcome, Render, Text
+from bot.services.alert_closing import OUTCOMES, REMINDER_KIND, SUMMARY_KIND
 from bot.services.roster_store import load_roster
 from bot.team_config import TeamConfig
 
@@ -90,8 +92,62 @@ async def alert_unanswered(
     )
 
 
+async def resolve_reminder(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    found = await session.get(Alert, row.payload["alert_id"])
+    if found is None or found.status != AlertStatus.TAKEN or found.taken_by_id != row.coach_id:
+        return Obsolete("resolved already")
+    return Text(
+        [
+            tr._(
+                "You took crisis alert %(code)s at %(when)s and it is not resolved yet. "
+                "When it is handled, send /resolve and say how it ended.",
+                code=found.case_code,
+                when=tr.datetime(found.taken_at, WHEN),
+            )
+        ]
+    )
+
+
+async def alert_summary(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    found = await session.get(Alert, row.payload["alert_id"])
+    if found is None or found.status != AlertStatus.RESOLVED or found.outcome not in OUTCOMES:
+        return Obsolete("not resolved")
+    taker = await session.get(Coach, found.taken_by_id) if found.taken_by_id else None
+    return Text(
+        [
+            "\n".join(
+                [
+                    tr._(
+                        "Crisis alert %(code)s for your family is resolved.", code=found.case_code
+                    ),
+                    tr._(
+                        "Raised at %(when)s: %(text)s",
+                        when=tr.datetime(found.raised_at, WHEN),
+                        text=found.text,
+                    ),
+                    tr._(
+                        "Handled by %(name)s, resolved at %(when)s.",
+                        name=taker.name if taker else "?",
+                        when=tr.datetime(found.resolved_at, WHEN),
+                    ),
+                    tr._("Outcome: %(outcome)s", outcome=tr._(OUTCOMES[found.outcome])),
+                    tr._("Note: %(note)s", note=found.note or "-"),
+                    "",
+                    tr._("Please follow up with the family today."),
+                ]
+            )
+        ]
+    )
+
+
 ALERT_RENDERERS: dict[str, Render] = {
     "alert": alert,
     "alert_taken": alert_taken,
     "alert_unanswered": alert_unanswered,
+    REMINDER_KIND: resolve_reminder,
+    SUMMARY_KIND: alert_summary,
 }

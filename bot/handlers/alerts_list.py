@@ -1,0 +1,53 @@
+"""/alerts: the crisis alerts still running (open or taken, not resolved), newest first. Only
+code, when, status and who: no case card, since every coach on duty may ask."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.handlers.context import AchtervangContext
+from bot.i18n import N_, Translator
+from bot.roster_text import WHEN
+from bot.services import alert_closing
+from bot.services.alert_closing import Running
+
+STEP_NAMES = {
+    "first": N_("first in line"),
+    "on_duty": N_("coach on duty"),
+    "second_line": N_("second line"),
+    "team_lead": N_("team lead"),
+}
+
+
+def alert_line(tr: Translator, item: Running) -> str:
+    head = f"{item.alert.case_code} · {tr.datetime(item.alert.raised_at, WHEN)}"
+    if item.taken_by is not None:
+        status = tr._("taken by %(name)s, not resolved yet", name=item.taken_by)
+    else:
+        step = STEP_NAMES.get(item.step_to or "", None)
+        status = tr._(
+            "open, nobody has taken it: step %(step)d of %(steps)d (%(to)s), round %(round)d",
+            step=item.step,
+            steps=item.steps,
+            to=tr._(step) if step else "?",
+            round=item.round,
+        )
+    return f"{head} · {status}"
+
+
+async def show_alerts(update: Update, context: AchtervangContext) -> None:
+    runtime, tr = context.runtime, context.tr
+    async with runtime.sessionmaker() as session:
+        items = await alert_closing.running(session)
+    if not items:
+        text = tr._("No crisis alerts are open or waiting to be resolved.")
+    else:
+        text = "\n".join(
+            [tr._("Crisis alerts still running, newest first:")]
+            + [alert_line(tr, item) for item in items]
+        )
+    await update.effective_message.reply_text(text)
+
+
+HANDLERS = [CommandHandler("alerts", show_alerts)]
