@@ -71,7 +71,11 @@ async def existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
 
 async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> list[OutboxMessage]:
     """Marks due pending rows as being sent and returns them; commit before sending. On
-    PostgreSQL rows another instance is claiming are skipped rather than waited for."""
+    PostgreSQL rows another instance is claiming are skipped rather than waited for.
+
+    Each row is claimed by an update that only succeeds while it is still pending: SQLite
+    ignores FOR UPDATE, so two dispatchers running at once (the /crisis handler and the
+    alert tick) may both select a row, and only one of them may send it."""
     rows = list(
         await session.scalars(
             select(OutboxMessage)
@@ -81,10 +85,18 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> li
             .with_for_update(skip_locked=True)
         )
     )
+    claimed = []
     for row in rows:
-        row.status = OutboxStatus.SENDING
-        row.attempts += 1
-    return rows
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            await session.refresh(row)
+            claimed.append(row)
+    return claimed
 
 
 def mark_sent(row: OutboxMessage, now: datetime, message_id: int | None) -> None:

@@ -45,6 +45,10 @@ async def bot_api(request: web.Request) -> web.Response:
         params, uploads = await read_request(request)
         world.calls.append((method, {**params, **_describe_uploads(uploads)}))
         result = await _answer(world, method, params, uploads)
+    except _Dropped:
+        if request.transport is not None:
+            request.transport.abort()
+        raise web.HTTPServiceUnavailable() from None  # never seen: the connection is gone
     except ApiError as error:
         if request.transport is None or request.transport.is_closing():
             return error_response(error)  # the client hung up; nobody saw this answer
@@ -60,8 +64,14 @@ async def bot_api(request: web.Request) -> web.Response:
     return ok_response(result)
 
 
+class _Dropped(Exception):
+    """A fault asked for the connection to be closed without an answer."""
+
+
 async def _answer(world: World, method: str, params: dict[str, Any], uploads: dict) -> Any:
     fault = world.take_fault(method)
+    if fault is not None and fault.drop:
+        raise _Dropped
     if fault is not None:
         raise ApiError(fault.error_code, fault.description, fault.retry_after)
     handler = METHODS.get(method.lower())

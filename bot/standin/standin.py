@@ -217,8 +217,11 @@ class BotApiStandIn:
         description: str | None = None,
         retry_after: int | None = None,
         times: int = 1,
+        drop: bool = False,
     ) -> None:
-        """Answer the next `times` calls of `method` with an error; 429 if retry_after is set."""
+        """Answer the next `times` calls of `method` with an error; 429 if retry_after is set.
+        With drop=True the connection is closed instead, before the call is carried out (the
+        client sees a network error, and nothing happened)."""
         code = error_code or (429 if retry_after is not None else 500)
         if description is None and code == 429:
             description = "Too Many Requests" + (
@@ -226,7 +229,7 @@ class BotApiStandIn:
             )
         elif description is None:
             description = _DEFAULT_DESCRIPTIONS.get(code, "Internal Server Error")
-        fault = Fault(code, description, retry_after, times)
+        fault = Fault(code, description, retry_after, times, drop)
         self._world.faults.setdefault(method.lower(), []).append(fault)
 
 

@@ -61,6 +61,8 @@ class Fault:
     description: str
     retry_after: int | None
     times: int
+    # Close the connection without an answer (before the call is carried out).
+    drop: bool = False
 
 
 def now() -> int:

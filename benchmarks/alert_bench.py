@@ -1,0 +1,270 @@
+"""How fast a crisis alert reaches the coach on duty, and how late escalation steps fire,
+with many alerts in flight. A real Application against the in-process Bot API stand-in, on
+a temporary SQLite database and the real clock.
+
+    .venv/bin/python -m benchmarks.alert_bench [--alerts N] [--in-flight N] [--wait S] [--tick S]
+
+(a) latency: the time from the stand-in queueing a `/crisis CODE text` update to the first
+    alert message appearing in the piket coach's chat, one alert at a time, while
+    `--in-flight` other alerts keep escalating around the chain (repeat on);
+(b) lateness: for every escalation step of those alerts, when its message appeared in the
+    stand-in against the step's deadline (the previous step's time + its wait).
+
+Not a test: the figures depend on the machine. Write them into docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import platform
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot import schema
+from bot.app import build_application
+from bot.db import make_engine, make_sessionmaker
+from bot.models import Alert, AlertRecipient, Case, Coach, Phase, Role, SafetyStatus
+from bot.runtime import Runtime
+from bot.scheduling.clock import SystemClock
+from bot.services import alerts
+from bot.services.coaches import add_coach
+from bot.services.enrolment import create_invite, redeem
+from bot.standin import BotApiStandIn
+from bot.team_config import TeamConfig
+
+PEOPLE = {
+    "Anna de Vries": (820001, Role.COACH),
+    "Bram Jansen": (820002, Role.COACH),  # piket, around the clock
+    "Eva Mulder": (820003, Role.COACH),  # the reporter
+    "Fleur Visser": (820004, Role.COACH),  # second line
+    "Sara Bakker": (820005, Role.TEAMLEAD),
+}
+BRAM, EVA = PEOPLE["Bram Jansen"][0], PEOPLE["Eva Mulder"][0]
+PREFIX = "🚨 CRISISMELDING "
+
+
+def team_config(wait: float, tick: float, rounds: int) -> TeamConfig:
+    return TeamConfig.model_validate(
+        {
+            "duties": {
+                "office_hours": {"weekdays": []},  # piket all the time, whatever the hour
+                "bureaudienst": {"members": ["Eva Mulder"], "shift": "week", "start": "2020-01-06"},
+                "piket": {"members": ["Bram Jansen"], "shift": "day", "start": "2020-01-01"},
+                "piket_second": {"members": ["Fleur Visser"], "start": "2020-01-06"},
+            },
+            "alerts": {
+                "chain": [
+                    {"to": "first", "wait": wait},
+                    {"to": "second_line", "wait": wait},
+                    {"to": "team_lead", "wait": wait},
+                ],
+                "repeat": True,
+                "max_rounds": rounds,
+                "tick": tick,
+            },
+        }
+    )
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def summary(values: list[float]) -> str:
+    if not values:
+        return "n=0"
+    return (
+        f"n={len(values)} mean={statistics.fmean(values):.1f} ms p50={pct(values, 50):.1f} ms "
+        f"p99={pct(values, 99):.1f} ms max={max(values):.1f} ms"
+    )
+
+
+async def main(args: argparse.Namespace) -> None:
+    # A tick that takes longer than the interval is skipped, and says so: not news here.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    config = team_config(args.wait, args.tick, args.rounds)
+    workdir = Path(tempfile.mkdtemp(prefix="alert-bench-"))
+    engine = make_engine(f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}")
+    await schema.upgrade(engine)
+    sessionmaker = make_sessionmaker(engine)
+    now = datetime.now(UTC)
+    async with sessionmaker() as session:
+        coaches: dict[str, Coach] = {}
+        for name, (user_id, role) in PEOPLE.items():
+            coach = await add_coach(session, name=name, role=role, config=config, now=now)
+            code, _ = await create_invite(session, coach, now=now, rules=config.enrolment)
+            await redeem(
+                session, telegram_user_id=user_id, raw_code=code, now=now, rules=config.enrolment
+            )
+            coaches[name] = coach
+        session.add(
+            Case(
+                code="GZ-1042",
+                coach_id=coaches["Anna de Vries"].id,
+                phase=Phase.UITVOERING,
+                safety_status=SafetyStatus.SAFETY_PLAN,
+            )
+        )
+        await session.commit()
+    reporter = coaches["Eva Mulder"]
+
+    standin = BotApiStandIn()
+    await standin.start()
+    for name, (user_id, _) in PEOPLE.items():
+        standin.add_user(user_id, name.split()[0])
+        standin.open_chat(user_id)
+
+    # Every alert message the stand-in stores: (chat, case code) -> wall-clock times.
+    shown: dict[tuple[int, str], list[float]] = defaultdict(list)
+    waiting: dict[str, asyncio.Event] = {}
+    told: dict[str, asyncio.Event] = {}  # the reporter heard who took it
+    world = standin._world  # the benchmark times messages as the stand-in stores them
+    store = world.new_message
+
+    def recording(chat, sender, content):
+        message = store(chat, sender, content)
+        text = content.get("text", "")
+        if text.startswith(PREFIX) and "edit_date" not in message:
+            code = text.split("\n", 1)[0].removeprefix(PREFIX)
+            shown[(chat.info["id"], code)].append(time.time())
+            if chat.info["id"] == BRAM and code in waiting:
+                waiting[code].set()
+        elif chat.info["id"] == EVA and "opgepakt" in text:
+            for code, event in told.items():
+                if f" {code} " in text:
+                    event.set()
+        return message
+
+    world.new_message = recording
+
+    runtime = Runtime(
+        config=config, sessionmaker=sessionmaker, clock=SystemClock(), tick_seconds=3600.0
+    )
+    app = build_application(
+        runtime, token=standin.token, base_url=standin.base_url, base_file_url=standin.base_file_url
+    )
+    await app.initialize()
+    await app.post_init(app)
+    await app.updater.start_polling(poll_interval=0, timeout=1)
+    await app.start()
+    try:
+        # The alerts in flight: raised straight in the database, sent by the alert tick.
+        # All at once (a burst: they escalate in the same tick) or spread over one wait.
+        for number in range(args.in_flight):
+            async with sessionmaker() as session:
+                await alerts.raise_alert(
+                    session,
+                    config,
+                    reporter=reporter,
+                    code=f"BG-{number}",
+                    text="achtergrond",
+                    now=datetime.now(UTC),
+                )
+                await session.commit()
+            if args.spread:
+                await asyncio.sleep(args.wait / args.in_flight)
+        deadline = time.monotonic() + 30
+        while sum(1 for (chat, code) in shown if code.startswith("BG-")) < args.in_flight:
+            if time.monotonic() > deadline:
+                raise SystemExit("the alerts in flight were not sent within 30 s")
+            await asyncio.sleep(0.01)
+
+        # (a) one /crisis at a time, while the others escalate.
+        latencies: list[float] = []
+        for number in range(args.alerts):
+            code = f"M-{number}"
+            waiting[code] = asyncio.Event()
+            started = time.perf_counter()
+            await standin.send_message(EVA, f"/crisis {code} moeder belt")
+            await asyncio.wait_for(waiting[code].wait(), 30)
+            latencies.append((time.perf_counter() - started) * 1000)
+            # Taken at once, so the number in flight stays where it is.
+            async with sessionmaker() as session:
+                alert = await session.scalar(select(Alert).where(Alert.case_code == code))
+                await alerts.take(session, alert.id, coaches["Bram Jansen"], datetime.now(UTC))
+                await session.commit()
+            # The reporter's "taken" notice goes out with the next tick; not in the way of
+            # the next measurement.
+            told[code] = asyncio.Event()
+            await asyncio.wait_for(told[code].wait(), 30)
+        # Let the in-flight alerts run a few more steps for (b).
+        await asyncio.sleep(max(0.0, args.settle))
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        await standin.stop()
+
+    # (b) every escalation step's message against its deadline.
+    waits = [step.wait.total_seconds() for step in config.alerts.chain]
+    async with sessionmaker() as session:
+        users = {c.id: c.telegram_user_id for c in await session.scalars(select(Coach))}
+        rows = list(
+            await session.execute(
+                select(Alert.case_code, AlertRecipient)
+                .join(AlertRecipient, AlertRecipient.alert_id == Alert.id)
+                .where(Alert.case_code.like("BG-%"))
+                .order_by(Alert.id, AlertRecipient.round, AlertRecipient.step)
+            )
+        )
+    await engine.dispose()
+    lateness: list[float] = []
+    seen: dict[tuple[int, str], int] = defaultdict(int)
+    previous: dict[str, AlertRecipient] = {}
+    duplicates = 0
+    for code, recipient in rows:
+        key = (users[recipient.coach_id], code)
+        index = seen[key]
+        seen[key] += 1
+        before = previous.get(code)
+        previous[code] = recipient
+        if index >= len(shown[key]):
+            continue  # the step was due after the run ended
+        if before is None:
+            continue  # the first step has no deadline
+        due = before.created_at.timestamp() + waits[before.step]
+        lateness.append((shown[key][index] - due) * 1000)
+    for key, times in shown.items():
+        duplicates += max(0, len(times) - seen.get(key, 0)) if key[1].startswith("BG-") else 0
+        if key[1].startswith("M-") and len(times) != 1:
+            duplicates += len(times) - 1
+
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
+    print(
+        f"config: {args.in_flight} alerts in flight, chain first/second_line/team_lead "
+        f"{args.wait:g} s each, repeat up to {args.rounds} rounds, alert tick {args.tick:g} s, "
+        f"raised {'spread over one wait' if args.spread else 'at once'}"
+    )
+    print(f"(a) /crisis -> first alert shown: {summary(latencies)}")
+    print(f"(b) escalation step shown - deadline: {summary(lateness)}")
+    print(f"duplicate alert messages: {duplicates}")
+
+
+def parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--alerts", type=int, default=200)
+    parser.add_argument("--in-flight", type=int, default=100)
+    parser.add_argument("--wait", type=float, default=10.0, help="each chain step's wait, s")
+    parser.add_argument("--tick", type=float, default=0.1, help="alert tick, s")
+    parser.add_argument(
+        "--spread", action="store_true", help="raise the alerts in flight over one wait"
+    )
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--settle", type=float, default=3.0, help="seconds to run on after (a)")
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(parse()))
