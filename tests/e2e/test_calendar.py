@@ -3,7 +3,7 @@ included, and a plain answer when there is nothing to put in it."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,28 +12,14 @@ from icalendar import Calendar
 from bot.models import OverrideKind, RosterOverride
 from bot.team_config import TeamConfig
 from tests.e2e.conftest import coach_named
+from tests.e2e.team_setup import week_duties
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
 
 @pytest.fixture
 def config() -> TeamConfig:
-    return TeamConfig.model_validate(
-        {
-            "duties": {
-                "bureaudienst": {
-                    "members": ["Dirk Smit", "Eva Mulder"],
-                    "shift": "week",
-                    "start": date(2026, 11, 16),
-                },
-                "piket": {
-                    "members": ["Anna de Vries", "Bram Jansen", "Cem Yilmaz"],
-                    "shift": "day",
-                    "start": date(2026, 10, 2),
-                },
-            }
-        }
-    )
+    return TeamConfig.model_validate({"duties": week_duties()})
 
 
 def local(*args: int) -> datetime:

@@ -1,48 +1,22 @@
 """Crisis alerts through the Bot API stand-in: routing, escalation, take and can't."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.models import AbsenceKind, AbsenceRecord, Case, Phase, Role, SafetyStatus
+from bot.models import AbsenceKind, AbsenceRecord
 from bot.scheduling.jobs import run_alert_tick
 from bot.team_config import TeamConfig
 from tests.e2e.conftest import coach_named
 from tests.e2e.harness import buttons
+from tests.e2e.team_setup import crisis_config, crisis_team
 
 EVENING = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # Monday 20:00 in Amsterdam: Bram's piket
 
 
 @pytest.fixture
 def config() -> TeamConfig:
-    return TeamConfig.model_validate(
-        {
-            "duties": {
-                "bureaudienst": {
-                    "members": ["Dirk Smit", "Eva Mulder"],
-                    "shift": "week",
-                    "start": date(2026, 11, 16),
-                },
-                "piket": {
-                    "members": ["Anna de Vries", "Bram Jansen", "Cem Yilmaz"],
-                    "shift": "day",
-                    "start": date(2026, 10, 2),
-                },
-                "piket_second": {"members": ["Fleur Visser"], "start": date(2026, 11, 16)},
-            },
-            "alerts": {
-                "chain": [
-                    {"to": "first", "wait": "60s"},
-                    {"to": "on_duty", "wait": "60s"},
-                    {"to": "second_line", "wait": "60s"},
-                    {"to": "team_lead", "wait": "120s"},
-                ],
-                "max_rounds": 2,
-                # The tests move the clock and tick by hand.
-                "tick": "1h",
-            },
-        }
-    )
+    return crisis_config()
 
 
 @pytest.fixture
@@ -52,31 +26,7 @@ def scheduler_tick() -> float:
 
 @pytest.fixture
 async def team(member, sessionmaker):
-    people = {
-        name.split()[0]: await member(name, role=role)
-        for name, role in [
-            ("Anna de Vries", Role.COACH),
-            ("Bram Jansen", Role.COACH),
-            ("Eva Mulder", Role.COACH),
-            ("Fleur Visser", Role.COACH),
-            ("Sara Bakker", Role.TEAMLEAD),
-            ("Wijkteam Noord", Role.PARTNER),
-        ]
-    }
-    anna = await coach_named(sessionmaker, "Anna de Vries")
-    bram = await coach_named(sessionmaker, "Bram Jansen")
-    async with sessionmaker() as session:
-        session.add(
-            Case(
-                code="GZ-1042",
-                coach_id=anna.id,
-                backup_coach_id=bram.id,
-                phase=Phase.UITVOERING,
-                safety_status=SafetyStatus.SAFETY_PLAN,
-            )
-        )
-        await session.commit()
-    return people
+    return await crisis_team(member, sessionmaker)
 
 
 CARD = (

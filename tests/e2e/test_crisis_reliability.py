@@ -10,12 +10,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.models import Case, OutboxMessage, OutboxStatus, Phase, Role, SafetyStatus
+from bot.models import OutboxMessage, OutboxStatus, Role
 from bot.scheduling.dispatcher import dispatch_due
 from bot.scheduling.jobs import run_alert_tick
 from bot.services.alerts import raise_alert
 from bot.team_config import TeamConfig
 from tests.e2e.conftest import coach_named
+from tests.e2e.team_setup import add_family, enrol_all
 
 EVENING = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # Monday 20:00 in Amsterdam: Bram's piket
 ALERT = "🚨 CRISISMELDING GZ-1042"
@@ -61,27 +62,17 @@ def scheduler_tick() -> float:
 
 @pytest.fixture
 async def team(member, sessionmaker, clock):
-    people = {
-        name.split()[0]: await member(name, role=role)
-        for name, role in [
+    people = await enrol_all(
+        member,
+        [
             ("Anna de Vries", Role.COACH),
             ("Bram Jansen", Role.COACH),
             ("Eva Mulder", Role.COACH),
             ("Fleur Visser", Role.COACH),
             ("Sara Bakker", Role.TEAMLEAD),
-        ]
-    }
-    anna = await coach_named(sessionmaker, "Anna de Vries")
-    async with sessionmaker() as session:
-        session.add(
-            Case(
-                code="GZ-1042",
-                coach_id=anna.id,
-                phase=Phase.UITVOERING,
-                safety_status=SafetyStatus.SAFETY_PLAN,
-            )
-        )
-        await session.commit()
+        ],
+    )
+    await add_family(sessionmaker, "GZ-1042", "Anna de Vries")
     clock.set(EVENING)
     return people
 

@@ -1,31 +1,17 @@
 """/now: who holds each duty, until when, and who is next — in local time, DST nights too."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.models import Role
 from bot.team_config import TeamConfig
+from tests.e2e.team_setup import week_duties
 
 
 @pytest.fixture
 def config() -> TeamConfig:
-    return TeamConfig.model_validate(
-        {
-            "duties": {
-                "bureaudienst": {
-                    "members": ["Dirk Smit", "Eva Mulder"],
-                    "shift": "week",
-                    "start": date(2026, 11, 16),
-                },
-                "piket": {
-                    "members": ["Anna de Vries", "Bram Jansen", "Cem Yilmaz"],
-                    "shift": "day",
-                    "start": date(2026, 10, 2),
-                },
-            }
-        }
-    )
+    return TeamConfig.model_validate({"duties": week_duties()})
 
 
 async def test_monday_morning_in_dutch(member):

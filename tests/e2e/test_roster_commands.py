@@ -1,6 +1,6 @@
 """/roster, /myshifts and /override through the Bot API stand-in."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -9,26 +9,12 @@ from bot.models import AbsenceKind, AbsenceRecord, Role, RosterOverride
 from bot.services.coaches import find_by_name
 from bot.team_config import TeamConfig
 from tests.e2e.harness import buttons
+from tests.e2e.team_setup import week_duties
 
 
 @pytest.fixture
 def config() -> TeamConfig:
-    return TeamConfig.model_validate(
-        {
-            "duties": {
-                "bureaudienst": {
-                    "members": ["Dirk Smit", "Eva Mulder"],
-                    "shift": "week",
-                    "start": date(2026, 11, 16),
-                },
-                "piket": {
-                    "members": ["Anna de Vries", "Bram Jansen", "Cem Yilmaz"],
-                    "shift": "day",
-                    "start": date(2026, 10, 2),
-                },
-            }
-        }
-    )
+    return TeamConfig.model_validate({"duties": week_duties()})
 
 
 async def overrides(sessionmaker) -> int:
