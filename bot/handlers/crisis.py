@@ -168,7 +168,7 @@ async def _mark_taken(context: AchtervangContext, result: Answer) -> None:
     """Every alert message already shown now says who took it, without buttons."""
     runtime = context.runtime
     async with runtime.sessionmaker() as session:
-        facts = await card_facts(session, runtime.config, result.alert, runtime.clock.now())
+        facts = await card_facts(session, result.alert, runtime.clock.now())
         coaches = {c.id: c for c in [await session.get(Coach, cid) for _, _, cid in result.shown]}
     for chat_id, message_id, coach_id in result.shown:
         tr = runtime.translator(coaches[coach_id].language)

@@ -13,7 +13,6 @@ from bot.i18n import Translator
 from bot.roster_text import duty_name, span_text
 from bot.scheduling.jobs import kick
 from bot.services.overrides import Assigned, Problem, Refusal, assign, parse_request
-from bot.services.roster_store import load_roster
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +81,6 @@ def _confirmation(tr: Translator, result: Assigned) -> str:
 
 async def _tell_the_coaches(context: AchtervangContext, result: Assigned) -> None:
     runtime, lead = context.runtime, context.coach
-    replaced = {s.holder for s in result.replaced if s.holder and s.holder != result.coach.name}
-    async with runtime.sessionmaker() as session:
-        state = await load_roster(session, runtime.config, result.start, result.end)
     messages = []
     if result.coach.id != lead.id:
         tr = runtime.translator(result.coach.language)
@@ -99,9 +95,8 @@ async def _tell_the_coaches(context: AchtervangContext, result: Assigned) -> Non
                 ),
             )
         )
-    for name in sorted(replaced):
-        coach = state.coach(name)
-        if coach is None or coach.telegram_user_id is None or coach.id == lead.id:
+    for coach in result.previous:
+        if coach.telegram_user_id is None or coach.id == lead.id:
             continue
         tr = runtime.translator(coach.language)
         messages.append(

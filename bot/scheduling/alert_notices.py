@@ -13,23 +13,18 @@ from bot.models import Alert, AlertStatus, Case, Coach, OutboxMessage
 from bot.roster_text import WHEN
 from bot.scheduling.notices import Obsolete, Outcome, Render, Text
 from bot.services.alert_closing import OUTCOMES, REMINDER_KIND, SUMMARY_KIND
-from bot.services.roster_store import load_roster
+from bot.services.roster_store import is_absent
 from bot.team_config import TeamConfig
 
 
-async def card_facts(
-    session: AsyncSession, config: TeamConfig, alert: Alert, now: datetime
-) -> CardFacts:
+async def card_facts(session: AsyncSession, alert: Alert, now: datetime) -> CardFacts:
     case = await session.get(Case, alert.case_id) if alert.case_id else None
     reporter = await session.get(Coach, alert.reporter_id)
     own = await session.get(Coach, case.coach_id) if case and case.coach_id else None
     backup = (
         await session.get(Coach, case.backup_coach_id) if case and case.backup_coach_id else None
     )
-    absent = False
-    if own is not None:
-        state = await load_roster(session, config, now, now)
-        absent = state.absent_at(own.name, now)
+    absent = own is not None and await is_absent(session, own.id, now)
     return CardFacts(
         case=case,
         own_coach=own.name if own else None,
@@ -45,7 +40,7 @@ async def alert(
     found = await session.get(Alert, row.payload["alert_id"])
     if found is None or found.status != AlertStatus.OPEN:
         return Obsolete("the alert is no longer open")
-    facts = await card_facts(session, config, found, now)
+    facts = await card_facts(session, found, now)
     return Text(
         [card(tr, found, facts)],
         buttons=[

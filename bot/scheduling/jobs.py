@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, ContextTypes
 
 from bot.runtime import Runtime
@@ -13,6 +16,7 @@ from bot.scheduling import outbox
 from bot.scheduling.dispatcher import dispatch_due
 from bot.scheduling.planner import plan
 from bot.services.alerts import escalate_due
+from bot.team_config import TeamConfig
 
 log = logging.getLogger(__name__)
 TICK_JOB = "achtervang-tick"
@@ -25,17 +29,11 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def run_tick(application: Application) -> None:
-    runtime: Runtime = application.bot_data["runtime"]
-    # A kick and the repeating tick may coincide; one at a time keeps claims simple.
+    """Plans coming roster notices, then sends what is due."""
+    # A kick and the repeating tick may coincide; planning the same notices twice at once
+    # would be harmless (keys), but is wasted work.
     async with application.bot_data.setdefault(_LOCK, asyncio.Lock()):
-        try:
-            async with runtime.sessionmaker() as session:
-                await plan(session, runtime.config, runtime.clock.now())
-                await session.commit()
-        except Exception:
-            # Sending what is already planned matters more than planning more.
-            log.exception("planning roster notices failed")
-        await dispatch_due(application.bot, runtime)
+        await _update_then_send(application, plan, "planning roster notices failed")
 
 
 async def alert_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -44,13 +42,22 @@ async def alert_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def run_alert_tick(application: Application) -> None:
     """Escalates alerts whose step went unanswered, then sends what is due."""
+    await _update_then_send(application, escalate_due, "escalating crisis alerts failed")
+
+
+async def _update_then_send(
+    application: Application,
+    update: Callable[[AsyncSession, TeamConfig, datetime], Awaitable[object]],
+    failure: str,
+) -> None:
     runtime: Runtime = application.bot_data["runtime"]
     try:
         async with runtime.sessionmaker() as session:
-            await escalate_due(session, runtime.config, runtime.clock.now())
+            await update(session, runtime.config, runtime.clock.now())
             await session.commit()
     except Exception:
-        log.exception("escalating crisis alerts failed")
+        # Sending what is already in the outbox matters more than adding to it.
+        log.exception(failure)
     await dispatch_due(application.bot, runtime)
 
 

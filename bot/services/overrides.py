@@ -56,6 +56,8 @@ class Assigned:
     end: datetime
     # Who held the pieces before (None for a gap), for telling them.
     replaced: list[Shift]
+    # The coaches among them the bot knows, other than the new holder.
+    previous: list[Coach]
 
 
 def parse_request(args: list[str], today: date, config: TeamConfig) -> OverrideRequest | Refusal:
@@ -151,4 +153,6 @@ async def assign(
         detail=f"{request.duty} {start.isoformat()}–{end.isoformat()}",
     )
     await session.flush()
-    return Assigned(request.duty, coach, start, end, pieces)
+    names = sorted({p.holder for p in pieces if p.holder and p.holder != coach.name})
+    previous = [known for name in names if (known := state.coach(name)) is not None]
+    return Assigned(request.duty, coach, start, end, pieces, previous)

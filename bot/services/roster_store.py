@@ -74,6 +74,20 @@ def _canonical_config(config: TeamConfig, by_key: dict[str, Coach]) -> TeamConfi
     return config.model_copy(update={"duties": duties.model_copy(update=updates)})
 
 
+async def is_absent(session: AsyncSession, coach_id: int, instant: datetime) -> bool:
+    """Whether the coach is absent at `instant`: one query, for when no roster is needed."""
+    found = await session.scalar(
+        select(AbsenceRecord.id)
+        .where(
+            AbsenceRecord.coach_id == coach_id,
+            AbsenceRecord.start <= instant,
+            or_(AbsenceRecord.end.is_(None), AbsenceRecord.end > instant),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def load_roster(
     session: AsyncSession, config: TeamConfig, start: datetime, end: datetime
 ) -> RosterState:
