@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -60,13 +59,6 @@ async def enqueue(
     )
     result = await session.execute(statement)
     return bool(result.rowcount)
-
-
-async def existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
-    if not keys:
-        return set()
-    found = await session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys)))
-    return set(found)
 
 
 async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> list[OutboxMessage]:
