@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.duty_config import Duty
-from bot.handlers.long_text import split_message
 from bot.i18n import Translator
+from bot.message_split import split_message
 from bot.models import OutboxMessage
 from bot.roster_text import duty_name, span_text, when
 from bot.services.roster_report import build_report

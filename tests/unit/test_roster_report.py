@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.handlers.long_text import split_message
 from bot.i18n import translator
+from bot.message_split import split_message
 from bot.models import AbsenceRecord, Coach, Role
 from bot.models.absence import AbsenceKind
 from bot.services.coaches import add_coach
