@@ -6,6 +6,8 @@ from bot.models.audit import AuditEvent
 from bot.models.base import Base
 from bot.models.case import Case, Phase, SafetyStatus
 from bot.models.coach import Coach, Role
+from bot.models.contact import CaseContact
+from bot.models.cover import CaseCover, CoverStatus
 from bot.models.enrolment import EnrolmentLockout, InviteCode
 from bot.models.outbox import OutboxMessage, OutboxStatus
 from bot.models.roster import (
@@ -25,7 +27,10 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Case",
+    "CaseContact",
+    "CaseCover",
     "Coach",
+    "CoverStatus",
     "EnrolmentLockout",
     "InviteCode",
     "OutboxMessage",
