@@ -94,7 +94,8 @@ async def main(args: argparse.Namespace) -> None:
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     config = team_config(args.wait, args.tick, args.rounds)
     workdir = Path(tempfile.mkdtemp(prefix="alert-bench-"))
-    engine = make_engine(f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}")
+    url = args.database_url or f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}"
+    engine = make_engine(url)
     await schema.upgrade(engine)
     sessionmaker = make_sessionmaker(engine)
     now = datetime.now(UTC)
@@ -239,6 +240,7 @@ async def main(args: argparse.Namespace) -> None:
         if key[1].startswith("M-") and len(times) != 1:
             duplicates += len(times) - 1
 
+    print(f"database: {engine.dialect.name}")
     print(
         f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     )
@@ -262,6 +264,10 @@ def parse() -> argparse.Namespace:
         "--spread", action="store_true", help="raise the alerts in flight over one wait"
     )
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument(
+        "--database-url",
+        help="an empty database to use (e.g. a throw-away PostgreSQL one); default: temp SQLite",
+    )
     parser.add_argument("--settle", type=float, default=3.0, help="seconds to run on after (a)")
     return parser.parse_args()
 

@@ -22,8 +22,9 @@ from bot.alert_text import card, taken_line
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import reply
 from bot.models import Coach
+from bot.scheduling import jobs
 from bot.scheduling.alert_notices import card_facts
-from bot.scheduling.dispatcher import dispatch_due
+from bot.scheduling.dispatcher import dispatch_due, send_claimed
 from bot.services import alert_closing, alerts
 from bot.services.alerts import Answer, Outcome
 
@@ -109,7 +110,7 @@ async def cancel(update: Update, context: AchtervangContext) -> int:
 async def _raise(update: Update, context: AchtervangContext, code: str, text: str) -> None:
     runtime, tr = context.runtime, context.tr
     async with runtime.sessionmaker() as session:
-        alert = await alerts.raise_alert(
+        raised = await alerts.raise_and_claim(
             session,
             runtime.config,
             reporter=context.coach,
@@ -118,7 +119,10 @@ async def _raise(update: Update, context: AchtervangContext, code: str, text: st
             now=runtime.clock.now(),
         )
         await session.commit()
-    await dispatch_due(context.bot, runtime)
+        # The first step goes out before anything else, also ahead of the reporter's receipt.
+        await send_claimed(context.bot, runtime, session, raised.claimed)
+    alert = raised.alert
+    _dispatch_in_background(context)
     await update.effective_message.reply_text(
         tr._(
             "Your crisis alert %(code)s is saved and on its way to the coach on duty. "
@@ -152,7 +156,21 @@ async def answer_alert(update: Update, context: AchtervangContext) -> None:
         await query.edit_message_reply_markup(None)
     else:
         await reply(update, _refusal(context, result))
+    # A decline's next step and the reporter's notice go out now, not at the next tick.
     await dispatch_due(context.bot, runtime)
+    await jobs.wake_at_next_deadline(context.application)
+
+
+def _dispatch_in_background(context: AchtervangContext) -> None:
+    """Whatever else is due (a refused first send escalating at once, a retry) goes out, and
+    the new alert's deadline is set to wake the scheduler, without holding up the next update:
+    PTB handles updates one at a time."""
+
+    async def follow_up() -> None:
+        await dispatch_due(context.bot, context.runtime)
+        await jobs.wake_at_next_deadline(context.application)
+
+    context.application.create_task(follow_up(), name="after-crisis")
 
 
 def _refusal(context: AchtervangContext, result: Answer) -> str:

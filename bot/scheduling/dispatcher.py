@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ChatAction
@@ -18,10 +20,14 @@ from bot.scheduling.notices import Obsolete, Probe, Text
 from bot.scheduling.planner import Planner, team_leads
 from bot.scheduling.renderers import RENDERERS
 from bot.services import audit
+from bot.services.alerts import recipient_unreachable
 
 log = logging.getLogger(__name__)
 # Rounds of claiming per tick: enough for follow-ups, bounded against a runaway loop.
 MAX_ROUNDS = 5
+# Sends in flight at once: a burst of escalations goes out at the rate limiter's pace instead
+# of one round trip after the other. Each send has its own session and transaction.
+CONCURRENT_SENDS = 8
 
 
 class Unreachable(Exception):
@@ -40,70 +46,102 @@ async def dispatch_due(bot: Bot, runtime: Runtime) -> int:
             await session.commit()
         if not claimed:
             break
-        for row_id in claimed:
-            await _deliver(bot, runtime, row_id)
+        await _deliver_all(bot, runtime, claimed)
         handled += len(claimed)
     return handled
 
 
+async def send_claimed(
+    bot: Bot, runtime: Runtime, session: AsyncSession, keys: Iterable[str]
+) -> None:
+    """Sends messages the caller stored already claimed and committed (a new crisis alert's
+    first step), in the caller's session: what it loaded to decide the recipients is still
+    there for rendering, so the first alert goes out with the fewest round trips."""
+    keys = list(keys)
+    if not keys:
+        return
+    rows = await session.scalars(select(OutboxMessage).where(OutboxMessage.key.in_(keys)))
+    for row in list(rows):
+        await _send_row(bot, runtime, session, row)
+        await session.commit()
+
+
+async def _deliver_all(bot: Bot, runtime: Runtime, row_ids: list[int]) -> None:
+    gate = asyncio.Semaphore(CONCURRENT_SENDS)
+
+    async def one(row_id: int) -> None:
+        async with gate:
+            await _deliver(bot, runtime, row_id)
+
+    await asyncio.gather(*(one(row_id) for row_id in row_ids))
+
+
 async def _deliver(bot: Bot, runtime: Runtime, row_id: int) -> None:
-    now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
         row = await session.get(OutboxMessage, row_id)
-        if row is None:
-            return
-        coach = await session.get(Coach, row.coach_id) if row.coach_id is not None else None
-        language = coach.language if coach else None
-        tr = runtime.translator(language)
-        try:
-            outcome = await RENDERERS[row.kind](session, runtime.config, row, tr, now)
-            if isinstance(outcome, Obsolete):
-                outbox.mark_obsolete(row, outcome.reason)
+        if row is not None:
+            await _send_row(bot, runtime, session, row)
+            await session.commit()
+
+
+async def _send_row(bot: Bot, runtime: Runtime, session: AsyncSession, row: OutboxMessage) -> None:
+    """Renders and sends one claimed row and settles it in the session; the caller commits."""
+    if row.status != OutboxStatus.SENDING:
+        return
+    now = runtime.clock.now()
+    row_id = row.id
+    coach = await session.get(Coach, row.coach_id) if row.coach_id is not None else None
+    tr = runtime.translator(coach.language if coach else None)
+    try:
+        outcome = await RENDERERS[row.kind](session, runtime.config, row, tr, now)
+        if isinstance(outcome, Obsolete):
+            outbox.mark_obsolete(row, outcome.reason)
+        else:
+            chat_id = _chat_of(row, coach)
+            if isinstance(outcome, Probe):
+                await bot.send_chat_action(chat_id, ChatAction.TYPING)
+                outbox.mark_sent(row, now, None)
             else:
-                chat_id = _chat_of(row, coach)
-                if isinstance(outcome, Probe):
-                    await bot.send_chat_action(chat_id, ChatAction.TYPING)
-                    outbox.mark_sent(row, now, None)
-                else:
-                    message_id = await _send(bot, chat_id, outcome)
-                    outbox.mark_sent(row, now, message_id)
-                    if row.kind == "alert":
-                        audit.record(
-                            session,
-                            at=now,
-                            action="alert.sent",
-                            outcome="delivered",
-                            subject=str(row.payload.get("alert_id")),
-                            actor=coach,
-                            detail=row.key,
-                        )
-        except (Unreachable, Forbidden) as exc:
-            outbox.mark_failed(row, f"unreachable: {exc}")
-            if coach is not None and "duty" in row.payload:
-                await _report_unreachable(session, runtime, row, coach, now)
-        except RetryAfter as exc:
-            wait = exc.retry_after
-            outbox.retry_later(
-                row,
-                now,
-                f"retry after {wait}",
-                wait if isinstance(wait, timedelta) else timedelta(seconds=wait),
-            )
-        except BadRequest as exc:
-            log.error("outbox %s (%s) refused: %s", row.id, row.kind, exc)
-            outbox.mark_failed(row, str(exc))
-        except (NetworkError, TelegramError) as exc:
-            outbox.retry_later(row, now, str(exc))
-        except Exception:
-            # A bug in one notice must not hold up the rest, nor leave the row 'sending'.
-            log.exception("outbox %s (%s) failed", row_id, row.kind)
-            await session.rollback()
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row_id)
-                .values(status=OutboxStatus.FAILED, last_error="internal error, see the log")
-            )
-        await session.commit()
+                message_id = await _send(bot, chat_id, outcome)
+                outbox.mark_sent(row, now, message_id)
+                if row.kind == "alert":
+                    audit.record(
+                        session,
+                        at=now,
+                        action="alert.sent",
+                        outcome="delivered",
+                        subject=str(row.payload.get("alert_id")),
+                        actor=coach,
+                        detail=row.key,
+                    )
+    except (Unreachable, Forbidden) as exc:
+        outbox.mark_failed(row, f"unreachable: {exc}")
+        if coach is not None and "duty" in row.payload:
+            await _report_unreachable(session, runtime, row, coach, now)
+        if row.kind == "alert":
+            await recipient_unreachable(session, runtime.config, row.key, now)
+    except RetryAfter as exc:
+        wait = exc.retry_after
+        outbox.retry_later(
+            row,
+            now,
+            f"retry after {wait}",
+            wait if isinstance(wait, timedelta) else timedelta(seconds=wait),
+        )
+    except BadRequest as exc:
+        log.error("outbox %s (%s) refused: %s", row_id, row.kind, exc)
+        outbox.mark_failed(row, str(exc))
+    except (NetworkError, TelegramError) as exc:
+        outbox.retry_later(row, now, str(exc))
+    except Exception:
+        # A bug in one notice must not hold up the rest, nor leave the row 'sending'.
+        log.exception("outbox %s failed", row_id)
+        await session.rollback()
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id)
+            .values(status=OutboxStatus.FAILED, last_error="internal error, see the log")
+        )
 
 
 def _chat_of(row: OutboxMessage, coach: Coach | None) -> int:

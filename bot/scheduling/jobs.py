@@ -15,13 +15,15 @@ from bot.runtime import Runtime
 from bot.scheduling import outbox
 from bot.scheduling.dispatcher import dispatch_due
 from bot.scheduling.planner import plan
-from bot.services.alerts import escalate_due
+from bot.services.alerts import escalate_due, next_deadline
 from bot.team_config import TeamConfig
 
 log = logging.getLogger(__name__)
 TICK_JOB = "achtervang-tick"
 ALERT_JOB = "achtervang-alerts"
+WAKE_JOB = "achtervang-alert-wake"
 _LOCK = "tick_lock"
+_ALERT_LOCK = "alert_tick_lock"
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -42,7 +44,30 @@ async def alert_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def run_alert_tick(application: Application) -> None:
     """Escalates alerts whose step went unanswered, then sends what is due."""
-    await _update_then_send(application, escalate_due, "escalating crisis alerts failed")
+    # The repeating tick and a deadline wake-up may coincide; on SQLite (no row locks) both
+    # could escalate the same alert.
+    async with application.bot_data.setdefault(_ALERT_LOCK, asyncio.Lock()):
+        await _update_then_send(application, escalate_due, "escalating crisis alerts failed")
+    await wake_at_next_deadline(application)
+
+
+async def wake_at_next_deadline(application: Application) -> None:
+    """The repeating alert tick is the backstop; the earliest escalation deadline wakes the
+    scheduler itself, so a step fires on time instead of up to a tick late, without polling
+    the database many times a second."""
+    runtime: Runtime = application.bot_data["runtime"]
+    if runtime.tick_seconds is None or application.job_queue is None:
+        return
+    async with runtime.sessionmaker() as session:
+        deadline = await next_deadline(session)
+    if deadline is None:
+        return
+    delay = (deadline - runtime.clock.now()).total_seconds()
+    if delay < 0:
+        return  # overdue yet not escalated (another instance has it): the tick retries
+    for job in application.job_queue.get_jobs_by_name(WAKE_JOB):
+        job.schedule_removal()
+    application.job_queue.run_once(alert_tick, delay, name=WAKE_JOB)
 
 
 async def _update_then_send(

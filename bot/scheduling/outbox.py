@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,9 +36,11 @@ async def enqueue(
     coach_id: int | None = None,
     chat_id: int | None = None,
     payload: dict[str, Any] | None = None,
+    claimed: bool = False,
 ) -> bool:
     """Adds the message unless one with this key exists; True when it was new. Safe against a
-    second planner doing the same at the same moment: the database decides."""
+    second planner doing the same at the same moment: the database decides. A claimed message
+    is stored as being sent, for the caller to send itself right after committing."""
     if (coach_id is None) == (chat_id is None):
         raise ValueError("give exactly one of coach_id and chat_id")
     values = {
@@ -48,8 +50,8 @@ async def enqueue(
         "chat_id": chat_id,
         "payload": payload or {},
         "due_at": due_at,
-        "status": OutboxStatus.PENDING,
-        "attempts": 0,
+        "status": OutboxStatus.SENDING if claimed else OutboxStatus.PENDING,
+        "attempts": 1 if claimed else 0,
         "created_at": now,
     }
     dialect = session.get_bind().dialect.name
@@ -72,7 +74,12 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> li
         await session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now)
-            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            # Crisis alerts first: a backlog of roster notices must not hold one up.
+            .order_by(
+                case((OutboxMessage.kind.in_(URGENT_KINDS), 0), else_=1),
+                OutboxMessage.due_at,
+                OutboxMessage.id,
+            )
             .limit(limit)
             .with_for_update(skip_locked=True)
         )

@@ -58,6 +58,13 @@ async def find_case(session: AsyncSession, code: str) -> Case | None:
     return await session.scalar(select(Case).where(func.upper(Case.code) == code.upper()))
 
 
+@dataclass
+class Raised:
+    alert: Alert
+    # Outbox keys of the first step's messages, already claimed for the caller to send.
+    claimed: list[str]
+
+
 async def raise_alert(
     session: AsyncSession,
     config: TeamConfig,
@@ -67,7 +74,38 @@ async def raise_alert(
     text: str,
     now: datetime,
 ) -> Alert:
-    """Stores the alert and its first step's messages; the caller commits, then sends."""
+    """Stores the alert and its first step's messages for the dispatcher; the caller commits."""
+    raised = await _raise(session, config, reporter=reporter, code=code, text=text, now=now)
+    return raised.alert
+
+
+async def raise_and_claim(
+    session: AsyncSession,
+    config: TeamConfig,
+    *,
+    reporter: Coach,
+    code: str,
+    text: str,
+    now: datetime,
+) -> Raised:
+    """As raise_alert, but the first step's messages are stored already claimed, so the caller
+    sends them right after committing instead of waiting for a dispatcher to claim them. A
+    crash before they are settled leaves them 'sending', which start-up sends again."""
+    return await _raise(
+        session, config, reporter=reporter, code=code, text=text, now=now, claim=True
+    )
+
+
+async def _raise(
+    session: AsyncSession,
+    config: TeamConfig,
+    *,
+    reporter: Coach,
+    code: str,
+    text: str,
+    now: datetime,
+    claim: bool = False,
+) -> Raised:
     case = await find_case(session, code)
     office, chain = await resolve_chain(session, config, case, now)
     alert = Alert(
@@ -94,8 +132,7 @@ async def raise_alert(
         subject=alert.case_code,
         detail=f"alert {alert.id}" + ("" if case else ", unknown code"),
     )
-    await _advance(session, config, alert, now)
-    return alert
+    return Raised(alert, await _advance(session, config, alert, now, claim=claim))
 
 
 async def _alerted_this_round(session: AsyncSession, alert: Alert) -> set[int]:
@@ -107,18 +144,20 @@ async def _alerted_this_round(session: AsyncSession, alert: Alert) -> set[int]:
     return set(rows)
 
 
-async def _advance(session: AsyncSession, config: TeamConfig, alert: Alert, now: datetime) -> None:
+async def _advance(
+    session: AsyncSession, config: TeamConfig, alert: Alert, now: datetime, claim: bool = False
+) -> list[str]:
     """Moves to the next step that alerts someone new this round, starting a new round or
-    giving up at the end of the chain."""
+    giving up at the end of the chain. Returns the new step's outbox keys."""
     while True:
         alert.step += 1
         if alert.step >= len(alert.chain):
             if not config.alerts.repeat or alert.round + 1 >= config.alerts.max_rounds:
                 await _give_up(session, alert, now)
-                return
+                return []
             if not any(step["coach_ids"] for step in alert.chain):
                 await _give_up(session, alert, now)
-                return
+                return []
             alert.round += 1
             alert.step = 0
         step = alert.chain[alert.step]
@@ -146,6 +185,7 @@ async def _advance(session: AsyncSession, config: TeamConfig, alert: Alert, now:
                 due_at=now,
                 now=now,
                 payload={"alert_id": alert.id},
+                claimed=claim,
             )
         alert.next_deadline = now + timedelta(seconds=step["wait"])
         if alert.round or alert.step:
@@ -158,7 +198,7 @@ async def _advance(session: AsyncSession, config: TeamConfig, alert: Alert, now:
                 detail=f"alert {alert.id} round {alert.round + 1} step {alert.step + 1}",
             )
         await session.flush()
-        return
+        return [f"alert:{alert.id}:{alert.round}:{alert.step}:{coach_id}" for coach_id in new]
 
 
 async def _give_up(session: AsyncSession, alert: Alert, now: datetime) -> None:
@@ -202,6 +242,13 @@ async def escalate_due(session: AsyncSession, config: TeamConfig, now: datetime)
     for alert in due:
         await _advance(session, config, alert, now)
     return [alert.id for alert in due]
+
+
+async def next_deadline(session: AsyncSession) -> datetime | None:
+    """When the next open alert escalates, if any does."""
+    return await session.scalar(
+        select(func.min(Alert.next_deadline)).where(Alert.status == AlertStatus.OPEN)
+    )
 
 
 async def _shown(session: AsyncSession, alert_id: int) -> list[tuple[int, int, int]]:
@@ -300,6 +347,42 @@ async def decline(
         detail=f"alert {alert.id}",
     )
     await session.flush()
+    await _escalate_if_nobody_left(session, config, alert, now)
+    return Answer(Outcome.DECLINED, alert)
+
+
+async def recipient_unreachable(
+    session: AsyncSession, config: TeamConfig, outbox_key: str, now: datetime
+) -> bool:
+    """Telegram refused an alert message for good (the coach blocked the bot or never started
+    it): counts as 'can't', so the alert does not wait out the step for someone who cannot
+    see it. True when the alert escalated."""
+    recipient = await session.scalar(
+        select(AlertRecipient).where(AlertRecipient.outbox_key == outbox_key)
+    )
+    if recipient is None:
+        return False
+    alert = await session.get(Alert, recipient.alert_id, with_for_update=True)
+    current = alert is not None and (alert.round, alert.step) == (recipient.round, recipient.step)
+    if not current or alert.status != AlertStatus.OPEN:
+        return False
+    recipient.declined_at = recipient.declined_at or now
+    audit.record(
+        session,
+        at=now,
+        action="alert.unreachable",
+        outcome="unreachable",
+        actor=await session.get(Coach, recipient.coach_id),
+        subject=alert.case_code,
+        detail=f"alert {alert.id}",
+    )
+    await session.flush()
+    return await _escalate_if_nobody_left(session, config, alert, now)
+
+
+async def _escalate_if_nobody_left(
+    session: AsyncSession, config: TeamConfig, alert: Alert, now: datetime
+) -> bool:
     current = list(
         await session.scalars(
             select(AlertRecipient).where(
@@ -311,4 +394,5 @@ async def decline(
     )
     if all(r.declined_at is not None for r in current):
         await _advance(session, config, alert, now)
-    return Answer(Outcome.DECLINED, alert)
+        return True
+    return False

@@ -3,8 +3,9 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
-from bot.models import AbsenceKind, AbsenceRecord
+from bot.models import AbsenceKind, AbsenceRecord, AuditEvent
 from bot.scheduling.jobs import run_alert_tick
 from bot.team_config import TeamConfig
 from tests.e2e.conftest import coach_named
@@ -152,3 +153,25 @@ async def test_bad_input_sends_nothing(team):
     assert (await partner.ask("/crisis <b>x</b> help")).startswith("'<b>x</b>' is geen casuscode")
     for name in ("Anna", "Eva", "Bram"):
         await team[name].expect_nothing_more()
+
+
+async def test_a_piket_coach_who_blocked_the_bot_is_skipped_at_once(
+    team, standin, sessionmaker, clock
+):
+    """Telegram refuses the alert for good (403): nobody waits out the step for a coach who
+    cannot see it. The second line has it at once, without a tick, and it is on record."""
+    clock.set(EVENING)
+    standin.block(team["Bram"].user_id)
+    await team["Eva"].ask("/crisis GZ-1042 moeder belt, vader dreigt")
+    second = await team["Fleur"].reply()
+    assert second["text"].startswith("🚨 CRISISMELDING GZ-1042")
+    await team["Sara"].expect_nothing_more()
+    async with sessionmaker() as session:
+        events = list(
+            await session.scalars(
+                select(AuditEvent.action)
+                .order_by(AuditEvent.id)
+                .where(AuditEvent.action.like("alert.%"))
+            )
+        )
+    assert events[:3] == ["alert.raised", "alert.unreachable", "alert.escalated"]
