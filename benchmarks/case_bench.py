@@ -1,0 +1,300 @@
+"""How long `/case CODE` takes through the Bot API stand-in, against a bare PTB echo bot on the
+same stand-in (the floor: polling, HTTP and PTB with no work at all).
+
+    .venv/bin/python -m benchmarks.case_bench [--lookups N] [--rounds N] [--no-postgres]
+
+For each database (SQLite file, PostgreSQL throwaway database created and dropped here) and
+each team size (70 families / 10 coaches, 10,000 families / 500 coaches), in alternating
+blocks: the echo bot answers N messages, then the real Application answers N `/case CODE`
+look-ups (half by the family's own coach: full card; half by another coach: contact only).
+Times run from handing the update to the stand-in to the reply being stored in the chat.
+
+Not a test: the figures depend on the machine. Write them into docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import platform
+import random
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy import insert
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
+
+from bot import schema
+from bot.app import build_application
+from bot.db import make_engine, make_sessionmaker
+from bot.models import (
+    AbsenceKind,
+    AbsenceRecord,
+    Case,
+    CaseCover,
+    Coach,
+    CoverStatus,
+    Phase,
+    Role,
+    SafetyStatus,
+)
+from bot.runtime import Runtime
+from bot.scheduling.clock import SystemClock
+from bot.standin import BotApiStandIn
+from bot.team_config import TeamConfig
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_DB = "achtervang_case_bench"
+FIRST_USER = 830000
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def team_config(coaches: int) -> TeamConfig:
+    names = [f"Coach {n:03d}" for n in range(min(coaches, 10))]
+    return TeamConfig.model_validate(
+        {
+            "duties": {
+                "bureaudienst": {"members": names[:5], "shift": "week", "start": "2024-01-01"},
+                "piket": {"members": names[5:], "shift": "day", "start": "2024-01-01"},
+            }
+        }
+    )
+
+
+async def seed(url: str, coaches: int, cases: int, config: TeamConfig) -> list[tuple[int, str]]:
+    """The team and its families; returns (own coach's user id, code) per family."""
+    engine = make_engine(url)
+    await schema.upgrade(engine)
+    now = datetime.now(UTC)
+    rng = random.Random(7)
+    async with engine.begin() as conn:
+        await conn.execute(
+            insert(Coach),
+            [
+                {
+                    "id": n + 1,
+                    "name": f"Coach {n:03d}",
+                    "role": Role.TEAMLEAD if n == 0 else Role.COACH,
+                    "fte": 1.0,
+                    "caseload_limit": 10,
+                    "language": "nl",
+                    "telegram_user_id": FIRST_USER + n,
+                    "enrolled_at": now,
+                    "active": True,
+                    "created_at": now,
+                }
+                for n in range(coaches)
+            ],
+        )
+        rows = []
+        for n in range(cases):
+            own = n % coaches + 1
+            rows.append(
+                {
+                    "id": n + 1,
+                    "code": f"ALM-{n:05d}",
+                    "coach_id": own,
+                    "backup_coach_id": (own % coaches) + 1,
+                    "phase": rng.choice(list(Phase)),
+                    "start_date": date(2025, 1, 1) + timedelta(days=rng.randrange(600)),
+                    "next_evaluation": date(2026, 1, 1) + timedelta(days=rng.randrange(400)),
+                    "safety_status": rng.choice(list(SafetyStatus)),
+                    "referrer": "Huisarts",
+                    "last_contact": date(2026, 1, 1) + timedelta(days=rng.randrange(300)),
+                }
+            )
+        await conn.execute(insert(Case), rows)
+        # A few coaches away, with some of their families covered: the card shows both.
+        away = list(range(2, coaches + 1, 25))
+        await conn.execute(
+            insert(AbsenceRecord),
+            [
+                {"coach_id": c, "kind": AbsenceKind.SICK, "start": now, "created_at": now}
+                for c in away
+            ],
+        )
+        await conn.execute(
+            insert(CaseCover),
+            [
+                {
+                    "case_id": r["id"],
+                    "coach_id": (r["coach_id"] + 3) % coaches + 1,
+                    "status": CoverStatus.ACCEPTED,
+                    "asked_at": now,
+                }
+                for r in rows
+                if r["coach_id"] in away
+            ],
+        )
+    await engine.dispose()
+    return [(FIRST_USER + r["coach_id"] - 1, r["code"]) for r in rows]
+
+
+class Replies:
+    """Signals when the bot stores a message in the chat being timed."""
+
+    def __init__(self, standin: BotApiStandIn) -> None:
+        self.chat: int | None = None
+        self.event = asyncio.Event()
+        world = standin._world  # timed where the stand-in stores the bot's message
+        store = world.new_message
+        bot_id = world.bot_user["id"]
+
+        def recording(chat, sender, content):
+            message = store(chat, sender, content)
+            if sender["id"] == bot_id and chat.info["id"] == self.chat:
+                self.event.set()
+            return message
+
+        world.new_message = recording
+
+    async def round_trip(self, standin: BotApiStandIn, user_id: int, text: str) -> float:
+        self.chat, self.event = user_id, asyncio.Event()
+        started = time.perf_counter()
+        await standin.send_message(user_id, text)
+        await asyncio.wait_for(self.event.wait(), 30)
+        return (time.perf_counter() - started) * 1000
+
+
+async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(update.effective_message.text)
+
+
+async def running(app: Application):
+    await app.initialize()
+    if app.post_init:
+        await app.post_init(app)
+    await app.updater.start_polling(poll_interval=0, timeout=1)
+    await app.start()
+
+
+async def stopping(app: Application) -> None:
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()
+
+
+async def measure(url: str, coaches: int, cases: int, args: argparse.Namespace) -> dict:
+    config = team_config(coaches)
+    families = await seed(url, coaches, cases, config)
+    engine = make_engine(url)
+    runtime = Runtime(
+        config=config,
+        sessionmaker=make_sessionmaker(engine),
+        clock=SystemClock(),
+        tick_seconds=None,
+    )
+    standin = BotApiStandIn()
+    await standin.start()
+    for n in range(coaches):
+        standin.add_user(FIRST_USER + n, f"Coach{n}")
+        standin.open_chat(FIRST_USER + n)
+    replies = Replies(standin)
+    rng = random.Random(11)
+    floor: list[float] = []
+    card: list[float] = []
+    try:
+        for _ in range(args.rounds):
+            echo = (
+                ApplicationBuilder()
+                .token(standin.token)
+                .base_url(standin.base_url)
+                .base_file_url(standin.base_file_url)
+                .build()
+            )
+            echo.add_handler(CommandHandler("case", _echo))
+            await running(echo)
+            for _ in range(args.lookups):
+                user, code = rng.choice(families)
+                floor.append(await replies.round_trip(standin, user, f"/case {code}"))
+            await stopping(echo)
+
+            app = build_application(
+                runtime,
+                token=standin.token,
+                base_url=standin.base_url,
+                base_file_url=standin.base_file_url,
+            )
+            await running(app)
+            for number in range(args.lookups):
+                own, code = rng.choice(families)
+                # Half by the own coach (full card), half by someone else (contact only).
+                user = own if number % 2 == 0 else FIRST_USER + rng.randrange(1, coaches)
+                card.append(await replies.round_trip(standin, user, f"/case {code}"))
+            await stopping(app)
+    finally:
+        await standin.stop()
+        await engine.dispose()
+    return {"floor": floor, "case": card}
+
+
+async def pg_database(create: bool) -> None:
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{PG_DB}"')
+        if create:
+            await conn.execute(f'CREATE DATABASE "{PG_DB}"')
+    finally:
+        await conn.close()
+
+
+async def main(args: argparse.Namespace) -> None:
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    sizes = [(10, 70), (500, 10_000)]
+    results = []
+    workdir = Path(tempfile.mkdtemp(prefix="case-bench-"))
+    backends = ["sqlite"] + ([] if args.no_postgres else ["postgresql"])
+    for backend in backends:
+        for coaches, cases in sizes:
+            if backend == "sqlite":
+                url = f"sqlite+aiosqlite:///{workdir / f'bench-{cases}.sqlite3'}"
+            else:
+                await pg_database(create=True)
+                url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{PG_DB}"
+            try:
+                figures = await measure(url, coaches, cases, args)
+            finally:
+                if backend != "sqlite":
+                    await pg_database(create=False)
+            results.append((backend, coaches, cases, figures))
+
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
+    print(
+        f"{args.rounds} rounds of {args.lookups} echo messages then {args.lookups} /case look-ups"
+    )
+    print(
+        "| database | families / coaches | echo p50 | echo p99 | /case p50 | /case p99 "
+        "| ratio p50 | ratio p99 |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for backend, coaches, cases, figures in results:
+        f50, f99 = pct(figures["floor"], 50), pct(figures["floor"], 99)
+        c50, c99 = pct(figures["case"], 50), pct(figures["case"], 99)
+        print(
+            f"| {backend} | {cases:,} / {coaches} | {f50:.1f} ms | {f99:.1f} ms | {c50:.1f} ms | "
+            f"{c99:.1f} ms | {c50 / f50:.2f}× | {c99 / f99:.2f}× |"
+        )
+
+
+def parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lookups", type=int, default=200, help="per block")
+    parser.add_argument("--rounds", type=int, default=2, help="echo/case block pairs")
+    parser.add_argument("--no-postgres", action="store_true")
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(parse()))

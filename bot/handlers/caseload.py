@@ -1,0 +1,43 @@
+"""/caseload: families per coach against their limit; /covers: who covers whom now. Both
+private only (the registry keeps them out of groups): /covers names case codes to leads."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.caseload_text import caseload_text, covers_text
+from bot.handlers.context import AchtervangContext
+from bot.handlers.long_text import reply_long
+from bot.services import audit
+from bot.services.caseload import caseloads
+from bot.services.covers import coverage
+
+
+async def show_caseload(update: Update, context: AchtervangContext) -> None:
+    runtime = context.runtime
+    today = runtime.clock.now().astimezone(runtime.config.tz).date()
+    async with runtime.sessionmaker() as session:
+        loads = await caseloads(session, today)
+    await reply_long(update.effective_message, caseload_text(context.tr, loads))
+
+
+async def show_covers(update: Update, context: AchtervangContext) -> None:
+    runtime = context.runtime
+    now = runtime.clock.now()
+    async with runtime.sessionmaker() as session:
+        absences = await coverage(session, now, runtime.config.tz)
+        # Case codes of other coaches' families may be shown: who looked is on record.
+        audit.record(
+            session,
+            at=now,
+            action="covers.view",
+            outcome="shown",
+            actor=context.coach,
+            detail=f"{len(absences)} absent",
+        )
+        await session.commit()
+    await reply_long(update.effective_message, covers_text(context.tr, absences, context.coach))
+
+
+HANDLERS = [CommandHandler("caseload", show_caseload), CommandHandler("covers", show_covers)]

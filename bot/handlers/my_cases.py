@@ -1,0 +1,24 @@
+"""/mycases: the families I am coach, backup or covering coach of, what needs doing first."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.case_text import my_cases_text
+from bot.handlers.context import AchtervangContext
+from bot.handlers.long_text import reply_long
+from bot.services import case_views
+
+
+async def show_my_cases(update: Update, context: AchtervangContext) -> None:
+    runtime = context.runtime
+    async with runtime.sessionmaker() as session:
+        items = await case_views.list_mine(
+            session, runtime.config, context.coach, runtime.clock.now()
+        )
+        await session.commit()
+    await reply_long(update.effective_message, my_cases_text(context.tr, items))
+
+
+HANDLERS = [CommandHandler("mycases", show_my_cases)]

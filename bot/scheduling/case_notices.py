@@ -1,0 +1,98 @@
+"""The coaches' morning reminder about their families: planned into the outbox once per
+office day per coach, worded at send time from what is due then (nothing due: not sent)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.message_split import split_message
+from bot.models import OutboxMessage
+from bot.scheduling.notices import Obsolete, Outcome, Render, Text
+from bot.services.case_reminders import Due, coaches_with_families, due_for
+from bot.services.roster import is_office_day
+from bot.team_config import TeamConfig
+
+if TYPE_CHECKING:
+    from bot.scheduling.planner import Planner
+
+KIND = "case_reminder"
+DAY = "EEE d MMM"
+
+
+def next_reminder(config: TeamConfig, now: datetime) -> datetime:
+    """The first reminder instant at or after `now`: digest time on an office day (weekdays
+    that are not Dutch public holidays, with the team's agreed exceptions)."""
+    today = now.astimezone(config.tz).date()
+    for offset in range(30):
+        day = today + timedelta(days=offset)
+        if is_office_day(config.duties, day):
+            instant = datetime.combine(day, config.cases.digest_time, tzinfo=config.tz)
+            if instant >= now:
+                return instant
+    raise AssertionError("an office day comes within 30 days")
+
+
+async def plan_case_reminders(planner: Planner) -> None:
+    """One reminder per coach with families for the coming office morning. Planned ahead,
+    so a bot that is down at that hour still sends it when it is back the same day."""
+    config, now = planner.config, planner.now
+    due = next_reminder(config, now)
+    day = due.astimezone(config.tz).date()
+    for coach_id in await coaches_with_families(planner.session, day):
+        await planner._add(
+            key=f"cases:{day.isoformat()}:{coach_id}",
+            kind=KIND,
+            coach_id=coach_id,
+            due_at=due,
+            payload={"day": day.isoformat()},
+        )
+
+
+async def case_reminder(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    day = date.fromisoformat(row.payload["day"])
+    today = now.astimezone(config.tz).date()
+    if today != day:
+        return Obsolete("a morning reminder is only useful that day")
+    due = await due_for(session, config.cases, row.coach_id, today)
+    if not due:
+        return Obsolete("nothing due")
+    return Text(split_message(reminder_text(tr, due, today)))
+
+
+def reminder_text(tr: Translator, due: Due, today: date) -> str:
+    lines = [tr._("Good morning. For your families:")]
+    if due.evaluations:
+        lines += ["", tr._("Evaluations:")]
+        for case in due.evaluations:
+            when = tr.date(case.next_evaluation, DAY)
+            if case.next_evaluation < today:
+                lines.append(tr._("%(code)s: overdue since %(day)s", code=case.code, day=when))
+            elif case.next_evaluation == today:
+                lines.append(tr._("%(code)s: today", code=case.code))
+            else:
+                lines.append(tr._("%(code)s: on %(day)s", code=case.code, day=when))
+    if due.stale:
+        lines += ["", tr._("No contact for a while:")]
+        for case in due.stale:
+            if case.last_contact is None:
+                lines.append(tr._("%(code)s: no contact recorded yet", code=case.code))
+            else:
+                lines.append(
+                    tr.n_(
+                        "%(code)s: last contact %(day)s, %(n)d day ago",
+                        "%(code)s: last contact %(day)s, %(n)d days ago",
+                        (today - case.last_contact).days,
+                        code=case.code,
+                        day=tr.date(case.last_contact, DAY),
+                    )
+                )
+    return "\n".join(lines)
+
+
+RENDERERS: dict[str, Render] = {KIND: case_reminder}
