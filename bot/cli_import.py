@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cli import Env, fail, import_app
 from bot.scheduling.clock import SystemClock
 from bot.services.csv_import import ImportReport, import_cases, import_coaches
+from bot.services.csv_waitlist import import_waitlist
 
 FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
 
@@ -75,3 +76,14 @@ def import_coaches_cmd(file: FileArg) -> None:
 def import_cases_cmd(file: FileArg) -> None:
     """Import or update cases (columns: see README)."""
     _import(file, lambda env, session, text: import_cases(session, text, now=SystemClock().now()))
+
+
+@import_app.command("waitlist")
+def import_waitlist_cmd(file: FileArg) -> None:
+    """Import or update the waitlist (columns: see README)."""
+    _import(
+        file,
+        lambda env, session, text: import_waitlist(
+            session, text, config=env.config, now=SystemClock().now()
+        ),
+    )
