@@ -259,7 +259,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--alerts", type=int, default=200)
     parser.add_argument("--in-flight", type=int, default=100)
     parser.add_argument("--wait", type=float, default=10.0, help="each chain step's wait, s")
-    parser.add_argument("--tick", type=float, default=0.1, help="alert tick, s")
+    parser.add_argument("--tick", type=float, default=1.0, help="alert tick (the backstop), s")
     parser.add_argument(
         "--spread", action="store_true", help="raise the alerts in flight over one wait"
     )

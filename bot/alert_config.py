@@ -71,7 +71,8 @@ class AlertConfig(_Strict):
     max_rounds: int = Field(default=5, ge=1, le=100)
     # A taken alert not resolved within this time reminds the coach who took it.
     resolve_reminder_after: timedelta = timedelta(hours=2)
-    # How often the scheduler looks for escalation deadlines: the most a step can be late.
+    # How often the scheduler looks for escalation deadlines anyway. Each deadline also wakes
+    # the scheduler itself, so this is the backstop (after a missed wake-up), not the precision.
     tick: timedelta = timedelta(seconds=1)
 
     @field_validator("resolve_reminder_after", "tick", mode="before")

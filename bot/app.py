@@ -15,13 +15,21 @@ from telegram.ext import (
 )
 
 from bot.handlers import (
+    absent,
     access,
     alerts_list,
+    back,
     calendar,
+    case_admin,
+    case_card,
+    case_contact,
+    caseload,
+    cover,
     crisis,
     fallback,
     help_command,
     language,
+    my_cases,
     myshifts,
     now,
     override,
@@ -30,6 +38,8 @@ from bot.handlers import (
     roster_week,
     start,
     swap,
+    waitlist,
+    waitlist_add,
 )
 from bot.handlers.context import AchtervangContext
 from bot.handlers.menu import register_all_member_menus, register_public_menu
@@ -42,8 +52,16 @@ FEATURE_MODULES = (
     help_command,
     language,
     crisis,
+    absent,
+    back,
+    cover,
+    waitlist_add,
     resolve,
     alerts_list,
+    case_card,
+    case_contact,
+    my_cases,
+    caseload,
     now,
     roster_week,
     myshifts,
@@ -51,6 +69,8 @@ FEATURE_MODULES = (
     calendar,
     override,
     roster_report,
+    case_admin,
+    waitlist,
 )
 
 

@@ -173,7 +173,15 @@ def run() -> None:
     run_bot(env.settings, env.config)
 
 
-from bot import cli_coach, cli_import, cli_roster, cli_standin  # noqa: E402,F401 - registers commands
+from bot import (  # noqa: E402,F401 - registers commands
+    cli_audit,
+    cli_cases,
+    cli_coach,
+    cli_import,
+    cli_roster,
+    cli_sandbox,
+    cli_standin,
+)
 
 
 def main() -> None:

@@ -10,7 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.alert_config import AlertConfig
+from bot.backup_config import BackupConfig
+from bot.case_config import CasesConfig
 from bot.duty_config import DutyConfig
+from bot.waitlist_config import WaitlistConfig
 
 Language = Literal["nl", "en"]
 
@@ -50,6 +53,9 @@ class TeamConfig(_Strict):
     enrolment: EnrolmentConfig = EnrolmentConfig()
     duties: DutyConfig = DutyConfig()
     alerts: AlertConfig = AlertConfig()
+    cases: CasesConfig = CasesConfig()
+    waitlist: WaitlistConfig = WaitlistConfig()
+    backup: BackupConfig = BackupConfig()
     # The team's Telegram group: handovers and swap offers are posted there (never case data).
     team_chat_id: int | None = None
 

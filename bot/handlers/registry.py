@@ -33,7 +33,16 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("crisis", N_("Raise a crisis alert for a family")),
     CommandSpec("resolve", N_("Close a crisis alert you took: outcome and note"), roles=TEAM),
     CommandSpec("alerts", N_("Crisis alerts still open or not yet resolved"), roles=TEAM),
-    CommandSpec("cancel", N_("Stop what you started (a crisis alert or /resolve)")),
+    CommandSpec("cancel", N_("Stop a step-by-step question you are in")),
+    # Case data: private chats only; how much of a card someone sees is case_access's call.
+    CommandSpec("case", N_("A family's card: who to contact, phase, dates"), roles=TEAM),
+    CommandSpec("contact", N_("Record today's contact with a family"), roles=TEAM),
+    CommandSpec("mycases", N_("My families, what is due first"), roles=TEAM),
+    # Absences name the coach and say which families need a back-up: private chats only.
+    CommandSpec("absent", N_("Report sick, leave or training; back-ups are asked"), roles=TEAM),
+    CommandSpec("back", N_("End my absence now: back-ups released, summary"), roles=TEAM),
+    CommandSpec("caseload", N_("Families per coach against their limit, who has room"), roles=TEAM),
+    CommandSpec("covers", N_("Who covers whom now, open gaps first"), roles=TEAM),
     CommandSpec("now", N_("Who is on duty now, and who is next"), roles=TEAM, in_groups=True),
     CommandSpec("roster", N_("The week's duty roster, per day"), roles=TEAM, in_groups=True),
     CommandSpec("myshifts", N_("My coming shifts"), roles=TEAM),
@@ -41,6 +50,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("calendar", N_("My shifts as a calendar file (.ics)"), roles=TEAM),
     CommandSpec("override", N_("Assign a shift to a coach (team lead)"), roles=LEADS),
     CommandSpec("rosterreport", N_("Duty hours, gaps and conflicts (team lead)"), roles=LEADS),
+    CommandSpec("assign", N_("Give a family a coach and back-up (team lead)"), roles=LEADS),
+    CommandSpec("phase", N_("Change the phase of a family's case (team lead)"), roles=LEADS),
+    CommandSpec("evaluation", N_("Set a family's next evaluation date (team lead)"), roles=LEADS),
+    CommandSpec("waitlist", N_("The waitlist in order, or one family's place"), roles=TEAM),
+    CommandSpec("waitlist_add", N_("Put a referral on the waitlist (team lead)"), roles=LEADS),
+    CommandSpec("intake", N_("Move a waiting family to a coach (team lead)"), roles=LEADS),
 )
 
 _BY_NAME = {spec.name: spec for spec in COMMANDS}

@@ -17,6 +17,7 @@ from bot.models.roster import (
     SwapOfferMessage,
     SwapStatus,
 )
+from bot.models.waitlist import WaitlistEntry
 
 __all__ = [
     "AbsenceKind",
@@ -43,4 +44,5 @@ __all__ = [
     "SwapOffer",
     "SwapOfferMessage",
     "SwapStatus",
+    "WaitlistEntry",
 ]

@@ -15,6 +15,8 @@ from bot.runtime import Runtime
 from bot.scheduling import outbox
 from bot.scheduling.dispatcher import dispatch_due
 from bot.scheduling.planner import plan
+from bot.scheduling.retention_job import install_retention
+from bot.services import backup_round
 from bot.services.alerts import escalate_due, next_deadline
 from bot.team_config import TeamConfig
 
@@ -36,6 +38,8 @@ async def run_tick(application: Application) -> None:
     # would be harmless (keys), but is wasted work.
     async with application.bot_data.setdefault(_LOCK, asyncio.Lock()):
         await _update_then_send(application, plan, "planning roster notices failed")
+        # Separate transaction: a failing backup round must not hold up roster notices.
+        await _update_then_send(application, backup_round.tick, "running backup rounds failed")
 
 
 async def alert_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -106,6 +110,7 @@ async def install(application: Application) -> None:
     application.job_queue.run_repeating(
         tick, interval=runtime.tick_seconds, first=0, name=TICK_JOB, job_kwargs={"max_instances": 1}
     )
+    install_retention(application)
 
 
 def kick(application: Application) -> None:

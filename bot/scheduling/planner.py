@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.duty_config import WEEKDAYS, Duty
 from bot.models import Coach, Role
+from bot.scheduling.case_notices import plan_case_reminders
 from bot.scheduling.outbox import enqueue
+from bot.scheduling.waitlist_notices import plan_waitlist
 from bot.services.roster import Shift, rotation_shift_end
 from bot.services.roster_store import RosterState, load_roster
 from bot.team_config import TeamConfig
@@ -121,6 +123,8 @@ class Planner:
                 if shift.holder is None:
                     await self._plan_gap(shift, leads)
         await self._plan_digest(leads)
+        await plan_case_reminders(self)
+        await plan_waitlist(self)
         return self.added
 
     async def _plan_run(self, state: RosterState, run: Run, leads: list[Coach]) -> None:

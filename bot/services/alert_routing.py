@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.alert_config import Target
-from bot.models import Case, Coach, Role
+from bot.models import Case, CaseCover, Coach, CoverStatus, Role
 from bot.services.roster import is_active
 from bot.services.roster_store import RosterState, load_roster
 from bot.team_config import TeamConfig
@@ -35,6 +35,27 @@ async def _leads(session: AsyncSession) -> list[Coach]:
     return [lead for lead in leads if _reachable(lead)]
 
 
+async def _covering(
+    session: AsyncSession, state: RosterState, case: Case, now: datetime
+) -> Coach | None:
+    """The coach with an accepted, unreleased backup cover for the family, if reachable and
+    present."""
+    coach = await session.scalar(
+        select(Coach)
+        .join(CaseCover, CaseCover.coach_id == Coach.id)
+        .where(
+            CaseCover.case_id == case.id,
+            CaseCover.status == CoverStatus.ACCEPTED,
+            CaseCover.released_at.is_(None),
+        )
+        .order_by(CaseCover.answered_at.desc())
+        .limit(1)
+    )
+    if not _reachable(coach) or state.absent_at(coach.name, now):  # type: ignore[union-attr]
+        return None
+    return coach
+
+
 async def resolve_chain(
     session: AsyncSession, config: TeamConfig, case: Case | None, now: datetime
 ) -> tuple[bool, list[dict[str, Any]]]:
@@ -49,6 +70,11 @@ async def resolve_chain(
         if to == "first":
             if office and own_present:
                 return [own]  # type: ignore[list-item]
+            # The own coach is away: whoever accepted to cover the family stands in for them.
+            if office and case is not None:
+                cover = await _covering(session, state, case, now)
+                if cover is not None:
+                    return [cover]
             return on_duty
         if to == "on_duty":
             return on_duty

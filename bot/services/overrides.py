@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -87,18 +88,24 @@ def parse_request(args: list[str], today: date, config: TeamConfig) -> OverrideR
     return OverrideRequest(duty, start.astimezone(UTC), end.astimezone(UTC), " ".join(rest))
 
 
+def _fold(name: str) -> str:
+    """Case and accents ignored, so 'zoe' finds Zoë and 'ozturk' Öztürk on any phone."""
+    decomposed = unicodedata.normalize("NFKD", normalise_name(name))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
 async def match_coach(session: AsyncSession, text: str) -> Coach | Refusal:
     """An active team member by full name, or by a unique start of it ('Cem', 'bram j')."""
-    wanted = normalise_name(text).casefold()
+    wanted = _fold(text)
     team = list(
         await session.scalars(
             select(Coach).where(Coach.active.is_(True), Coach.role.in_(ROSTER_ROLES))
         )
     )
-    exact = [c for c in team if c.name.casefold() == wanted]
+    exact = [c for c in team if _fold(c.name) == wanted]
     if exact:
         return exact[0]
-    partial = [c for c in team if c.name.casefold().startswith(wanted)]
+    partial = [c for c in team if _fold(c.name).startswith(wanted)]
     if len(partial) == 1:
         return partial[0]
     if partial:

@@ -1,6 +1,7 @@
 """BotApiStandIn: run the stand-in and act as Telegram's users from Python tests."""
 
 import copy
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -29,19 +30,23 @@ class BotApiStandIn:
         bot_username: str = "achtervang_test_bot",
         host: str = "127.0.0.1",
         port: int = 0,
+        extend_app: Callable[[web.Application], None] | None = None,
     ) -> None:
         self._world = World(token, bot_username)
         self._host = host
         self.port = port
         self._runner: web.AppRunner | None = None
+        # The sandbox serves its web chat from the same server, next to the Bot API.
+        self._extend_app = extend_app
 
     # -- lifecycle ----------------------------------------------------------------------
 
     async def start(self) -> None:
         # Cancelling handlers whose client hung up ends long polls PTB abandoned at shutdown.
-        self._runner = web.AppRunner(
-            build_app(self._world), shutdown_timeout=1.0, handler_cancellation=True
-        )
+        app = build_app(self._world)
+        if self._extend_app is not None:
+            self._extend_app(app)
+        self._runner = web.AppRunner(app, shutdown_timeout=1.0, handler_cancellation=True)
         await self._runner.setup()
         await web.TCPSite(self._runner, self._host, self.port).start()
         self.port = self._runner.addresses[0][1]

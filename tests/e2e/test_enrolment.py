@@ -38,11 +38,19 @@ async def test_deep_link_enrols_in_dutch_and_sets_the_members_menu(
         "resolve",
         "alerts",
         "cancel",
+        "case",
+        "contact",
+        "mycases",
+        "absent",
+        "back",
+        "caseload",
+        "covers",
         "now",
         "roster",
         "myshifts",
         "swap",
         "calendar",
+        "waitlist",
     ]
     assert menu[2]["description"] == "Kies Nederlands of Engels"
 
