@@ -50,25 +50,29 @@ async def run_alert_tick(application: Application) -> None:
     """Escalates alerts whose step went unanswered, then sends what is due."""
     # The repeating tick and a deadline wake-up may coincide; on SQLite (no row locks) both
     # could escalate the same alert.
+    runtime: Runtime = application.bot_data["runtime"]
+    started = runtime.clock.now()
     async with application.bot_data.setdefault(_ALERT_LOCK, asyncio.Lock()):
         await _update_then_send(application, escalate_due, "escalating crisis alerts failed")
-    await wake_at_next_deadline(application)
+    await wake_at_next_deadline(application, handled_until=started)
 
 
-async def wake_at_next_deadline(application: Application) -> None:
+async def wake_at_next_deadline(
+    application: Application, handled_until: datetime | None = None
+) -> None:
     """The repeating alert tick is the backstop; the earliest escalation deadline wakes the
     scheduler itself, so a step fires on time instead of up to a tick late, without polling
-    the database many times a second."""
+    the database many times a second. A deadline that passed while a tick was busy wakes it
+    again at once; one that was already due when the tick escalated (another instance holds
+    that alert, or escalating failed) is left to the backstop rather than spun on."""
     runtime: Runtime = application.bot_data["runtime"]
     if runtime.tick_seconds is None or application.job_queue is None:
         return
     async with runtime.sessionmaker() as session:
         deadline = await next_deadline(session)
-    if deadline is None:
+    if deadline is None or (handled_until is not None and deadline <= handled_until):
         return
-    delay = (deadline - runtime.clock.now()).total_seconds()
-    if delay < 0:
-        return  # overdue yet not escalated (another instance has it): the tick retries
+    delay = max(0.0, (deadline - runtime.clock.now()).total_seconds())
     for job in application.job_queue.get_jobs_by_name(WAKE_JOB):
         job.schedule_removal()
     application.job_queue.run_once(alert_tick, delay, name=WAKE_JOB)
