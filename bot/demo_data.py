@@ -1,5 +1,6 @@
 """An invented team to try Achtervang with: coaches, a team lead, a partner, about seventy
-families, one coach off sick and one open crisis alert.
+families, one coach off sick with back-ups covering most of their families, one open crisis
+alert and a waitlist of about twenty-five.
 
 Every name and case code is made up. Dates are laid out around `now`, so the demo looks
 current whenever it is loaded; the same day gives the same data (fixed random seed).
@@ -15,10 +16,22 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import AbsenceKind, AbsenceRecord, Case, Coach, Phase, Role, SafetyStatus
+from bot.models import (
+    AbsenceKind,
+    AbsenceRecord,
+    Case,
+    CaseCover,
+    Coach,
+    CoverStatus,
+    Phase,
+    Role,
+    SafetyStatus,
+    WaitlistEntry,
+)
 from bot.services.alerts import raise_alert
 from bot.services.coaches import add_coach
 from bot.team_config import TeamConfig, load_team_config
+from bot.waitlist_terms import Concern, EntryStatus
 
 DEMO_CONFIG_PATH = Path(__file__).resolve().parent / "sandbox" / "demo_team.toml"
 SEED = 2018  # the year the Almelo team started; any fixed number keeps the demo repeatable
@@ -50,6 +63,7 @@ PEOPLE = (*COACHES, TEAM_LEAD, PARTNER)
 SICK_COACH = "Thijs Brouwer"
 
 FAMILIES = 70
+WAITING = 25
 MIN_PER_COACH = 6
 REFERRERS = (
     ("huisarts", 5),
@@ -84,6 +98,8 @@ class DemoSummary:
     families: int
     alert_case: str
     sick_coach: str
+    covered: int = 0
+    waiting: int = 0
 
 
 def demo_config() -> TeamConfig:
@@ -109,20 +125,25 @@ async def load_demo_data(session: AsyncSession, config: TeamConfig, now: datetim
     cases = _families(rng, team, today)
     session.add_all(cases)
     sick = coaches[SICK_COACH]
-    session.add(
-        AbsenceRecord(
-            coach_id=sick.id,
-            kind=AbsenceKind.SICK,
-            start=datetime.combine(today - timedelta(days=3), time(8, 0), config.tz),
-            end=None,
-            created_at=now,
-            created_by_id=coaches[TEAM_LEAD.name].id,
-        )
+    absence = AbsenceRecord(
+        coach_id=sick.id,
+        kind=AbsenceKind.SICK,
+        start=datetime.combine(today - timedelta(days=3), time(8, 0), config.tz),
+        end=None,
+        created_at=now,
+        created_by_id=coaches[TEAM_LEAD.name].id,
     )
+    session.add(absence)
     await session.flush()
     # A family of the sick coach, so the alert shows what the bot is for: it goes past the
-    # absent coach to whoever is on duty.
-    alert_case = next(c for c in cases if c.coach_id == sick.id)
+    # absent coach to whoever is on duty. That family and one other are still uncovered, so
+    # /covers has a gap to show.
+    sick_families = [c for c in cases if c.coach_id == sick.id]
+    alert_case = sick_families[0]
+    covers = _covers(sick_families[2:], absence)
+    session.add_all(covers)
+    waiting = _waitlist(rng, team, today, now)
+    session.add_all(waiting)
     await raise_alert(
         session,
         config,
@@ -131,7 +152,51 @@ async def load_demo_data(session: AsyncSession, config: TeamConfig, now: datetim
         text=ALERT_TEXT,
         now=now,
     )
-    return DemoSummary(len(PEOPLE), len(cases), alert_case.code, sick.name)
+    return DemoSummary(
+        len(PEOPLE), len(cases), alert_case.code, sick.name, len(covers), len(waiting)
+    )
+
+
+def _covers(families: list[Case], absence: AbsenceRecord) -> list[CaseCover]:
+    """Each family's fixed back-up accepted the cover when the absence began."""
+    return [
+        CaseCover(
+            case_id=case.id,
+            absence_id=absence.id,
+            coach_id=case.backup_coach_id,
+            status=CoverStatus.ACCEPTED,
+            rank=0,
+            asked_at=absence.start,
+            answered_at=absence.start + timedelta(minutes=40),
+        )
+        for case in families
+    ]
+
+
+def _waitlist(
+    rng: random.Random, team: list[Coach], today: date, now: datetime
+) -> list[WaitlistEntry]:
+    """Referrals from the last twelve weeks with varied priority; the newest three still
+    await the team lead's decision."""
+    codes = rng.sample(range(10_000, 20_000), WAITING)
+    entries = []
+    for number, code in enumerate(codes):
+        referred = today - timedelta(days=rng.randint(0, 84))
+        entries.append(
+            WaitlistEntry(
+                code=f"ALM-{code}",
+                referral_date=referred,
+                referrer=_pick(rng, REFERRERS),
+                complexity=rng.randint(1, 5),
+                cost_band=rng.randint(1, 4),
+                concern=Concern.CONCERN if rng.random() < 0.2 else Concern.NONE,
+                contact_coach_id=rng.choice(team).id,
+                status=EntryStatus.REFERRED if number < 3 else EntryStatus.WAITING,
+                created_at=now - timedelta(hours=rng.randint(1, 30)),
+                decided_at=None if number < 3 else now,
+            )
+        )
+    return entries
 
 
 def _caseloads(rng: random.Random, team: list[Coach]) -> list[int]:

@@ -12,6 +12,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.handlers import registry
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import reply
+from bot.services import audit
 from bot.services.coaches import find_enrolled
 
 
@@ -67,9 +68,11 @@ async def gate(update: Update, context: AchtervangContext) -> None:
             await reply(update, tr._("I don't know that command. /help lists what you can do."))
         raise ApplicationHandlerStop
     if coach.role not in spec.roles:
+        await _audit_refusal(context, command, "role")
         await reply(update, tr._("That command is not available for your role."))
         raise ApplicationHandlerStop
     if not private and not spec.in_groups:
+        await _audit_refusal(context, command, "group_chat")
         await reply(
             update,
             tr._(
@@ -78,3 +81,19 @@ async def gate(update: Update, context: AchtervangContext) -> None:
             ),
         )
         raise ApplicationHandlerStop
+
+
+async def _audit_refusal(context: AchtervangContext, command: str, reason: str) -> None:
+    """A member asking for what their role or this chat does not allow is on record: the
+    privacy officer wants to see attempts, not only what was shown."""
+    runtime = context.runtime
+    async with runtime.sessionmaker() as session:
+        audit.record(
+            session,
+            at=runtime.clock.now(),
+            action="command.refused",
+            outcome=reason,
+            actor=context.coach,
+            subject=command,
+        )
+        await session.commit()

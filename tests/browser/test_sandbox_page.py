@@ -111,6 +111,15 @@ def test_a_coach_asks_who_is_on_duty_and_pages_the_roster(sandbox_url: str) -> N
         download = page.request.get(urljoin(sandbox_url, document.get_attribute("href")))
         assert download.text().startswith("BEGIN:VCALENDAR")
 
+        # A family of her own from /mycases, then its full card.
+        say(page, "/mycases")
+        code = re.search(r"ALM-\d{4}", page.locator(".msg.bot").last.inner_text()).group(0)
+        say(page, f"/case {code}")
+        card = page.locator(".msg.bot").last
+        expect(card).to_contain_text(f"📁 {code}")
+        expect(card).to_contain_text("Coach: Marieke van Dam")
+        expect(card).to_contain_text("Fase: ")
+
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "sandbox.png"), full_page=True)
         print(f"screenshot: {ARTIFACTS / 'sandbox.png'}")

@@ -78,3 +78,27 @@ async def test_unknown_command_and_free_text(member):
         "Dat commando ken ik niet. /help laat zien wat je kunt doen."
     )
     assert await anna.ask("hoi") == "Dat begreep ik niet. /help laat zien wat je kunt doen."
+
+
+async def test_refused_commands_are_on_record(standin, member, sessionmaker):
+    """The privacy officer sees attempts too: a partner asking for a case card, a coach asking
+    for one in a group."""
+    from sqlalchemy import select
+
+    from bot.models import AuditEvent, Role
+
+    group = standin.add_group(-100778, "Team Gezinscoaches")["id"]
+    partner = await member("Wijkteam Noord", role=Role.PARTNER)
+    anna = await member("Anna de Vries")
+    assert (await partner.ask("/case GZ-1042")).startswith("Dat commando is niet beschikbaar")
+    await anna.say("/case GZ-1042", chat_id=group)
+    assert "GZ-1042" not in (await anna.reply(group))["text"]
+    async with sessionmaker() as session:
+        refused = (
+            await session.execute(
+                select(AuditEvent.subject, AuditEvent.outcome).where(
+                    AuditEvent.action == "command.refused"
+                )
+            )
+        ).all()
+    assert refused == [("case", "role"), ("case", "group_chat")]

@@ -110,3 +110,23 @@ async def test_the_demo_rosters_name_only_demo_coaches_and_cover_christmas(sessi
     # A public holiday: no bureaudienst, the piket coach answers all day.
     assert roster.holder_at("bureaudienst", christmas_noon) is None
     assert roster.holder_at("piket", christmas_noon).holder in config.duties.piket.members
+
+
+async def test_back_ups_cover_most_of_the_sick_coachs_families_and_25_wait(
+    session, loaded, config, clock
+):
+    from bot.models import CaseCover, CoverStatus, WaitlistEntry
+    from bot.services import waitlist
+    from bot.waitlist_terms import EntryStatus
+
+    sick = await find_by_name(session, SICK_COACH)
+    families = (await session.scalars(select(Case).where(Case.coach_id == sick.id))).all()
+    covers = await _all(session, CaseCover)
+    assert len(covers) == len(families) - 2 == loaded.covered  # two gaps, one with the alert
+    assert all(c.status == CoverStatus.ACCEPTED and c.coach_id != sick.id for c in covers)
+    entries = await _all(session, WaitlistEntry)
+    assert len(entries) == 25 == loaded.waiting
+    assert Counter(e.status for e in entries)[EntryStatus.REFERRED] == 3
+    ranked = await waitlist.ranked_list(session, config, clock.now())
+    assert len(ranked) == 22
+    assert len({round(p.scored.total, 1) for p in ranked}) > 10  # a varied order, not a tie
