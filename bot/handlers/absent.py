@@ -17,12 +17,13 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.swap import post_offer
 from bot.i18n import N_, Translator
 from bot.models import AbsenceKind, AbsenceRecord, Coach
 from bot.roster_text import DAY
 from bot.scheduling.backup_notices import KIND_NAMES
 from bot.scheduling.dispatcher import dispatch_due
-from bot.services import absences, backup_round
+from bot.services import absences, backup_round, swaps
 from bot.services.absences import Problem, Refusal, Request
 from bot.services.case_lookup import local_today
 from bot.services.roster_input import parse_day
@@ -263,6 +264,16 @@ async def _save(
             await update.effective_message.reply_text(text)
             return
         await session.commit()
+        # The absent coach's coming shifts go to the team group as open offers, committed
+        # before they are shown so that a quick colleague's press finds them. Without a group
+        # they would be a stream of private messages to everyone: the lead's gap alerts cover
+        # that case.
+        if runtime.config.team_chat_id is not None:
+            offers = await swaps.offer_absent_shifts(session, runtime.config, subject, now)
+            await session.commit()
+            for offer in offers:
+                await post_offer(context, session, subject, offer, absent=True)
+            await session.commit()
         asked = len(await backup_round.pending(session, result.id))
         families = len(await backup_round.families(session, runtime.config, subject.id, now))
         due = backup_round.round_due(runtime.config, result, now)

@@ -105,7 +105,7 @@ async def _offer(update: Update, context: AchtervangContext, duty: str, start: d
         # Committed before it is shown, so a quick colleague's press finds it.
         await session.commit()
         offer = result.offer
-        shown = await _post_offer(context, session, coach, offer)
+        shown = await post_offer(context, session, coach, offer)
         await session.commit()
     await update.callback_query.answer()
     text = tr._(
@@ -120,8 +120,13 @@ async def _offer(update: Update, context: AchtervangContext, duty: str, start: d
     await update.callback_query.edit_message_text(text)
 
 
-async def _post_offer(
-    context: AchtervangContext, session: AsyncSession, offerer: Coach, offer: SwapOffer
+async def post_offer(
+    context: AchtervangContext,
+    session: AsyncSession,
+    offerer: Coach,
+    offer: SwapOffer,
+    *,
+    absent: bool = False,
 ) -> int:
     """Shows the offer in the team group, or else privately to each colleague; returns in how
     many chats it was shown. A colleague the bot cannot reach does not stop the others."""
@@ -134,11 +139,20 @@ async def _post_offer(
         targets = [(c.telegram_user_id, runtime.translator(c.language)) for c in colleagues]
     shown = 0
     for chat_id, tr in targets:
-        text = tr._(
-            "%(name)s offers a shift: %(shift)s. Whoever presses the button first takes it over.",
-            name=offerer.name,
-            shift=offer_text(tr, offer),
-        )
+        if absent:
+            text = tr._(
+                "%(name)s is absent, so %(shift)s has nobody. Whoever presses the button first "
+                "takes it over.",
+                name=offerer.name,
+                shift=offer_text(tr, offer),
+            )
+        else:
+            text = tr._(
+                "%(name)s offers a shift: %(shift)s. Whoever presses the button first takes it "
+                "over.",
+                name=offerer.name,
+                shift=offer_text(tr, offer),
+            )
         button = InlineKeyboardButton(
             tr._("I'll take it over"), callback_data=f"{_PREFIX}take:{offer.id}"
         )

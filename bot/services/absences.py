@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import AbsenceKind, AbsenceRecord, Coach, Role
-from bot.services import audit, backup_round
+from bot.services import audit, backup_round, swaps
 from bot.services.overrides import Refusal as MatchRefusal
 from bot.services.overrides import match_coach
 from bot.services.roster_input import parse_day
@@ -217,4 +217,6 @@ async def end_now(
     )
     await session.flush()
     await backup_round.finish(session, absence, now)
+    # Shifts offered because of the absence are the coach's own again.
+    await swaps.withdraw_absence_offers(session, coach, absence.created_at, now)
     return absence

@@ -138,6 +138,55 @@ async def offer_shift(
     return SwapResult(Outcome.OFFERED, offer=offer, offerer=coach)
 
 
+async def offer_absent_shifts(
+    session: AsyncSession, config: TeamConfig, coach: Coach, now: datetime
+) -> list[SwapOffer]:
+    """While a coach is absent their coming shifts are gaps. Each is offered to the team on
+    their behalf, as /swap would: the first colleague to take it holds it. Shifts already on
+    offer are left as they are, so reporting twice offers nothing twice."""
+    state = await load_roster(session, config, now, now + HORIZON)
+    offers = []
+    for piece in state.all_shifts(now, now + HORIZON):
+        if piece.absent != coach.name or piece.start <= now:
+            continue
+        if await _open_offer_overlapping(session, piece.duty, piece.start, piece.end):
+            continue
+        offer = SwapOffer(
+            duty=piece.duty,
+            start=piece.start,
+            end=piece.end,
+            offered_by_id=coach.id,
+            status=SwapStatus.OPEN,
+            created_at=now,
+        )
+        try:
+            async with session.begin_nested():
+                session.add(offer)
+                await session.flush()
+        except IntegrityError:
+            continue
+        _audit(session, now, "offered", coach, offer, coach)
+        offers.append(offer)
+    return offers
+
+
+async def withdraw_absence_offers(
+    session: AsyncSession, coach: Coach, since: datetime, now: datetime
+) -> None:
+    """The coach is back early: their open offers made since the absence was reported are
+    withdrawn, so a late press cannot take a shift they now hold again."""
+    await session.execute(
+        update(SwapOffer)
+        .where(
+            SwapOffer.offered_by_id == coach.id,
+            SwapOffer.status == SwapStatus.OPEN,
+            SwapOffer.created_at >= since,
+        )
+        .values(status=SwapStatus.WITHDRAWN)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def recipients(session: AsyncSession, offerer: Coach) -> list[Coach]:
     """The colleagues who get an offer privately when the team has no group chat."""
     rows = await session.scalars(
