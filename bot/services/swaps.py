@@ -118,8 +118,18 @@ async def offer_shift(
         return SwapResult(Outcome.SHIFT_CHANGED)
     if start <= now:
         return SwapResult(Outcome.STARTED)
-    if await _open_offer_overlapping(session, piece.duty, piece.start, piece.end) is not None:
+    offer = await _open_offer(session, coach, piece, now)
+    if offer is None:
         return SwapResult(Outcome.ALREADY_OFFERED)
+    return SwapResult(Outcome.OFFERED, offer=offer, offerer=coach)
+
+
+async def _open_offer(
+    session: AsyncSession, coach: Coach, piece: Shift, now: datetime
+) -> SwapOffer | None:
+    """Stores an open offer of the piece by `coach`, or None when it is already on offer."""
+    if await _open_offer_overlapping(session, piece.duty, piece.start, piece.end) is not None:
+        return None
     offer = SwapOffer(
         duty=piece.duty,
         start=piece.start,
@@ -133,9 +143,9 @@ async def offer_shift(
             session.add(offer)
             await session.flush()
     except IntegrityError:  # a simultaneous press offered it first
-        return SwapResult(Outcome.ALREADY_OFFERED)
+        return None
     _audit(session, now, "offered", coach, offer, coach)
-    return SwapResult(Outcome.OFFERED, offer=offer, offerer=coach)
+    return offer
 
 
 async def offer_absent_shifts(
@@ -149,24 +159,9 @@ async def offer_absent_shifts(
     for piece in state.all_shifts(now, now + HORIZON):
         if piece.absent != coach.name or piece.start <= now:
             continue
-        if await _open_offer_overlapping(session, piece.duty, piece.start, piece.end):
-            continue
-        offer = SwapOffer(
-            duty=piece.duty,
-            start=piece.start,
-            end=piece.end,
-            offered_by_id=coach.id,
-            status=SwapStatus.OPEN,
-            created_at=now,
-        )
-        try:
-            async with session.begin_nested():
-                session.add(offer)
-                await session.flush()
-        except IntegrityError:
-            continue
-        _audit(session, now, "offered", coach, offer, coach)
-        offers.append(offer)
+        offer = await _open_offer(session, coach, piece, now)
+        if offer is not None:
+            offers.append(offer)
     return offers
 
 
