@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.models import (
     AbsenceKind,
@@ -192,7 +193,7 @@ async def test_record_contact(session, config):
     case = await family(session, "GZ-1042", own=anna, last_contact=date(2026, 11, 1))
     await record_contact(session, anna, case, TODAY, NOW, note="huisbezoek")
     assert case.last_contact == TODAY
-    row = await session.get(CaseContact, 1)
+    row = await session.scalar(select(CaseContact).where(CaseContact.case_id == case.id))
     assert (row.case_id, row.coach_id, row.on, row.note) == (case.id, anna.id, TODAY, "huisbezoek")
 
 
