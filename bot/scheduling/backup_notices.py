@@ -62,17 +62,29 @@ def case_lines(tr: Translator, case: Case) -> list[str]:
     ]
 
 
-async def cover_request(
-    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
-) -> Outcome:
+async def _cover_of(
+    session: AsyncSession, row: OutboxMessage, status: CoverStatus
+) -> tuple[CaseCover, AbsenceRecord, Case, Coach] | Obsolete:
+    """The cover a message is about, with its absence, family and absent coach, while the
+    cover is still in `status`; otherwise the message is no longer true."""
     cover = await session.get(CaseCover, row.payload["cover_id"])
-    if cover is None or cover.status != CoverStatus.ASKED:
-        return Obsolete("answered, expired or cancelled")
+    if cover is None or cover.status != status:
+        return Obsolete(f"the cover is no longer {status.value}")
     absence = await session.get(AbsenceRecord, cover.absence_id)
     case = await session.get(Case, cover.case_id)
     own = await session.get(Coach, absence.coach_id) if absence else None
     if absence is None or case is None or own is None:
         return Obsolete("gone")
+    return cover, absence, case, own
+
+
+async def cover_request(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    found = await _cover_of(session, row, CoverStatus.ASKED)
+    if isinstance(found, Obsolete):
+        return found
+    cover, absence, case, own = found
     lines = [
         tr._(
             "Back-up request for family %(code)s: %(name)s is %(kind)s %(period)s. "
@@ -136,14 +148,10 @@ async def backup_uncovered(
 async def cover_assigned(
     session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
 ) -> Outcome:
-    cover = await session.get(CaseCover, row.payload["cover_id"])
-    if cover is None or cover.status != CoverStatus.ACCEPTED:
-        return Obsolete("no longer covering")
-    absence = await session.get(AbsenceRecord, cover.absence_id)
-    case = await session.get(Case, cover.case_id)
-    own = await session.get(Coach, absence.coach_id) if absence else None
-    if absence is None or case is None or own is None:
-        return Obsolete("gone")
+    found = await _cover_of(session, row, CoverStatus.ACCEPTED)
+    if isinstance(found, Obsolete):
+        return found
+    _, absence, case, own = found
     lines = [
         tr._(
             "The team lead has asked you to cover family %(code)s while %(name)s is "
