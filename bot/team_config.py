@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -71,6 +72,10 @@ class TeamConfig(_Strict):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def local_date(self, instant: datetime) -> date:
+        """The team's calendar day at `instant` (instants are UTC; days are Amsterdam's)."""
+        return instant.astimezone(self.tz).date()
 
 
 class ConfigFileError(Exception):

@@ -25,7 +25,6 @@ from bot.scheduling.backup_notices import KIND_NAMES
 from bot.scheduling.dispatcher import dispatch_due
 from bot.services import absences, backup_round, swaps
 from bot.services.absences import Problem, Refusal, Request
-from bot.services.case_lookup import local_today
 from bot.services.roster_input import parse_day
 
 CHOOSE, TYPE_FROM, TYPE_UNTIL = range(3)
@@ -100,7 +99,7 @@ def _record_period(tr: Translator, record: AbsenceRecord) -> str:
 async def absent(update: Update, context: AchtervangContext) -> int:
     runtime, tr, actor = context.runtime, context.tr, context.coach
     words = context.args or []
-    today = local_today(runtime.config, runtime.clock.now())
+    today = runtime.config.local_date(runtime.clock.now())
     parsed = absences.parse_request(words, today) if words else Refusal(Problem.USAGE)
     if isinstance(parsed, Refusal) and parsed.problem is not Problem.USAGE:
         await update.effective_message.reply_text(refusal_text(tr, parsed))
@@ -141,7 +140,7 @@ async def chosen(update: Update, context: AchtervangContext) -> int:
         await query.edit_message_reply_markup(None)
         return ConversationHandler.END
     _, step, value = [*query.data.split(":"), "", ""][:3]
-    today = local_today(runtime.config, runtime.clock.now())
+    today = runtime.config.local_date(runtime.clock.now())
     if step == "kind" and value in {k.value for k in AbsenceKind}:
         state["kind"] = value
         await query.edit_message_text(
@@ -223,7 +222,7 @@ async def typed(update: Update, context: AchtervangContext) -> int:
     if state is None:
         return ConversationHandler.END
     text = update.effective_message.text.strip()
-    day = parse_day(text, local_today(runtime.config, runtime.clock.now()))
+    day = parse_day(text, runtime.config.local_date(runtime.clock.now()))
     if day is None:
         await update.effective_message.reply_text(
             tr._(

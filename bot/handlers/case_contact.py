@@ -8,7 +8,6 @@ from telegram.ext import CommandHandler
 from bot.case_text import day
 from bot.handlers.context import AchtervangContext
 from bot.services import case_views
-from bot.services.case_lookup import local_today
 
 
 async def record(update: Update, context: AchtervangContext) -> None:
@@ -39,7 +38,7 @@ async def record(update: Update, context: AchtervangContext) -> None:
         text = tr._(
             "Contact with %(code)s recorded for today, %(date)s.",
             code=result.recorded.code,
-            date=day(tr, local_today(runtime.config, now)),
+            date=day(tr, runtime.config.local_date(now)),
         )
     elif result.ambiguous is not None:
         text = tr._(

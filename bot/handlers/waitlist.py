@@ -39,7 +39,7 @@ def decision_markup(tr: Translator, entry: WaitlistEntry) -> InlineKeyboardMarku
 async def show_waitlist(update: Update, context: AchtervangContext) -> None:
     runtime, tr = context.runtime, context.tr
     now = runtime.clock.now()
-    today = waitlist.local_today(runtime.config, now)
+    today = runtime.config.local_date(now)
     lead = context.coach.role in LEADS
     args = context.args or []
     undecided: list[WaitlistEntry] = []

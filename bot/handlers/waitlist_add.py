@@ -69,7 +69,7 @@ async def got_code(update: Update, context: AchtervangContext) -> int:
 async def _take_code(update: Update, context: AchtervangContext, code: str) -> int:
     runtime, tr = context.runtime, context.tr
     now = runtime.clock.now()
-    probe = Referral(code, waitlist.local_today(runtime.config, now), None, 1, 1, Concern.NONE)
+    probe = Referral(code, runtime.config.local_date(now), None, 1, 1, Concern.NONE)
     async with runtime.sessionmaker() as session:
         refused = await waitlist.check_referral(session, probe, probe.referral_date)
     if refused is not None:
@@ -95,7 +95,7 @@ def _referral_day(text: str, today: date) -> date | None:
 
 async def got_day_text(update: Update, context: AchtervangContext) -> int:
     tr, runtime = context.tr, context.runtime
-    today = waitlist.local_today(runtime.config, runtime.clock.now())
+    today = runtime.config.local_date(runtime.clock.now())
     day = _referral_day(update.effective_message.text, today)
     if day is None or day > today:
         await update.effective_message.reply_text(
@@ -108,7 +108,7 @@ async def got_day_text(update: Update, context: AchtervangContext) -> int:
 async def got_day_button(update: Update, context: AchtervangContext) -> int:
     await update.callback_query.answer()
     back = int(update.callback_query.data.rsplit(":", 1)[1])
-    today = waitlist.local_today(context.runtime.config, context.runtime.clock.now())
+    today = context.runtime.config.local_date(context.runtime.clock.now())
     return await _take_day(update, context, today - timedelta(days=back))
 
 

@@ -72,10 +72,6 @@ def order_candidates(pool: list[Candidate]) -> list[Candidate]:
     return fixed + rest
 
 
-def local_day(config: TeamConfig, instant: datetime) -> date:
-    return instant.astimezone(config.tz).date()
-
-
 def round_due(config: TeamConfig, absence: AbsenceRecord, now: datetime) -> bool:
     """Backups are asked plan_ahead_days before the start, or at once when that has passed."""
     if absence.end is not None and absence.end <= now:
@@ -87,7 +83,7 @@ async def families(session: AsyncSession, config: TeamConfig, coach_id: int, now
     return list(
         await session.scalars(
             select(Case)
-            .where(Case.coach_id == coach_id, active_clause(local_day(config, now)))
+            .where(Case.coach_id == coach_id, active_clause(config.local_date(now)))
             .order_by(Case.code)
         )
     )
@@ -143,7 +139,7 @@ async def candidates(
         )
     )
     live = await _live_counts(session)
-    today = local_day(config, now)
+    today = config.local_date(now)
     pool = []
     for coach in people:
         if coach.id in asked or coach.id in absent or coach.id == absence.coach_id:
@@ -302,8 +298,8 @@ async def plan_briefing(
     session: AsyncSession, config: TeamConfig, absence: AbsenceRecord, now: datetime
 ) -> None:
     """Only for absences reported ahead: sickness today leaves nobody time to brief."""
-    start_day = local_day(config, absence.start)
-    if start_day <= local_day(config, now):
+    start_day = config.local_date(absence.start)
+    if start_day <= config.local_date(now):
         return
     instant = briefing_instant(config, start_day)
     if instant is None:
@@ -491,7 +487,7 @@ async def rooms(
             Coach.telegram_user_id.is_not(None),
         )
     )
-    today = local_day(config, now)
+    today = config.local_date(now)
     result = []
     for coach in people:
         if coach.id in absent:

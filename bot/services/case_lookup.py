@@ -138,10 +138,6 @@ class Card:
     details: Details | None  # None unless visibility is FULL
 
 
-def local_today(config: TeamConfig, now: datetime) -> date:
-    return now.astimezone(config.tz).date()
-
-
 def _live_covers(case_id: int):
     return select(CaseCover.coach_id).where(
         CaseCover.case_id == case_id,
@@ -241,7 +237,7 @@ async def card_for(
 
     details = None
     if seen is Visibility.FULL:
-        today = local_today(config, now)
+        today = config.local_date(now)
         details = Details(
             phase=case.phase,
             start_date=case.start_date,

@@ -24,7 +24,6 @@ from bot.services.case_lookup import (
     NotFound,
     card_for,
     find_case,
-    local_today,
     my_cases,
     record_contact,
 )
@@ -108,7 +107,7 @@ async def contact(
     if visibility(coach, relations) is not Visibility.FULL:
         _audit(session, now, coach, "case.contact", "refused", case.code)
         return ContactResult(refused=True)
-    await record_contact(session, coach, case, local_today(config, now), now, note)
+    await record_contact(session, coach, case, config.local_date(now), now, note)
     _audit(session, now, coach, "case.contact", "ok", case.code, ",".join(sorted(relations)))
     return ContactResult(recorded=case)
 
@@ -116,7 +115,7 @@ async def contact(
 async def list_mine(
     session: AsyncSession, config: TeamConfig, coach: Coach, now: datetime
 ) -> list[MyCase]:
-    items = await my_cases(session, config, coach, local_today(config, now))
+    items = await my_cases(session, config, coach, config.local_date(now))
     _audit(session, now, coach, "case.list", "ok", coach.name, f"{len(items)} families")
     return items
 

@@ -74,10 +74,6 @@ class Intaken:
     coach: Coach
 
 
-def local_today(config: TeamConfig, now: datetime) -> date:
-    return now.astimezone(config.tz).date()
-
-
 async def _live(session: AsyncSession, code: str) -> WaitlistEntry | None:
     return await session.scalar(
         select(WaitlistEntry).where(
@@ -133,7 +129,7 @@ async def add(
     """Puts a referral on the list (awaiting the acceptance decision unless `accepted`).
     Acute safety never waits: such an entry is accepted at once and ranks first; the caller
     raises the crisis alert. The caller commits."""
-    refused = await check_referral(session, referral, local_today(config, now))
+    refused = await check_referral(session, referral, config.local_date(now))
     if refused is not None:
         return refused
     contact = contact or await contact_of_the_day(session, config, now)
@@ -196,7 +192,7 @@ async def ranked_list(session: AsyncSession, config: TeamConfig, now: datetime) 
     entries = [e for e in await live_entries(session) if e.status == EntryStatus.WAITING]
     by_code = {e.code: e for e in entries}
     names = dict((await session.execute(select(Coach.id, Coach.name))).all())
-    order = ranked(entries, local_today(config, now), config.waitlist)
+    order = ranked(entries, config.local_date(now), config.waitlist)
     return [
         Placed(number, by_code[s.code], s, names.get(by_code[s.code].contact_coach_id))
         for number, s in enumerate(order, start=1)
@@ -230,13 +226,13 @@ async def expected(
     session: AsyncSession, config: TeamConfig, placed: Placed, now: datetime
 ) -> date | None:
     intakes = await intake_rate(session, config, now)
-    today = local_today(config, now)
+    today = config.local_date(now)
     return expected_start(placed.position, intakes, config.waitlist.rate_weeks, today)
 
 
 async def with_room(session: AsyncSession, config: TeamConfig, now: datetime) -> list[Load]:
     """Coaches below their caseload limit and not absent now, most room first."""
-    loads = await caseloads(session, local_today(config, now))
+    loads = await caseloads(session, config.local_date(now))
     return [
         load
         for load in loads
@@ -266,7 +262,7 @@ async def intake(
         if coach.candidates:
             return Refused(Problem.AMBIGUOUS_COACH, coach_name, tuple(coach.candidates))
         return Refused(Problem.UNKNOWN_COACH, coach_name)
-    today = local_today(config, now)
+    today = config.local_date(now)
     load = next((x for x in await caseloads(session, today) if x.coach.id == coach.id), None)
     if load is None or load.full:
         families = load.families if load else 0
