@@ -27,7 +27,6 @@ from bot.models import Coach
 from bot.models.waitlist import WaitlistEntry
 from bot.scheduling.dispatcher import dispatch_due
 from bot.services import alerts, waitlist
-from bot.services.overrides import Refusal, match_coach
 from bot.services.roster_input import parse_day
 from bot.services.waitlist import Referral, Refused
 from bot.waitlist_terms import Concern
@@ -176,21 +175,10 @@ async def got_contact_name(update: Update, context: AchtervangContext) -> int:
     runtime, tr = context.runtime, context.tr
     text = update.effective_message.text.strip()
     async with runtime.sessionmaker() as session:
-        found = await match_coach(session, text)
-    if isinstance(found, Refusal):
+        found = await waitlist.match_team_member(session, text)
+    if isinstance(found, Refused):
         await update.effective_message.reply_text(
-            refusal_text(
-                tr,
-                Refused(
-                    waitlist.Problem.AMBIGUOUS_COACH
-                    if found.candidates
-                    else waitlist.Problem.UNKNOWN_COACH,
-                    text,
-                    tuple(found.candidates),
-                ),
-            )
-            + " "
-            + tr._("Try again, or /cancel.")
+            refusal_text(tr, found) + " " + tr._("Try again, or /cancel.")
         )
         return CONTACT
     return await _save(update, context, found)

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.models import Case, Coach, Phase, Role
 from bot.models.waitlist import WaitlistEntry
 from bot.services import audit
-from bot.services.alerts import valid_code
-from bot.services.caseload import Load, active_clause, caseloads
+from bot.services.alerts import find_case, valid_code
+from bot.services.caseload import Load, caseloads, is_active
 from bot.services.overrides import Refusal as CoachRefusal
 from bot.services.overrides import match_coach
 from bot.services.roster_store import is_absent, load_roster
@@ -94,12 +94,20 @@ async def check_referral(session: AsyncSession, referral: Referral, today: date)
         return Refused(Problem.FUTURE_REFERRAL, referral.referral_date.isoformat())
     if await _live(session, referral.code) is not None:
         return Refused(Problem.DUPLICATE, referral.code.upper())
-    case = await session.scalar(
-        select(Case).where(func.upper(Case.code) == referral.code.upper(), active_clause(today))
-    )
-    if case is not None and case.coach_id is not None:
+    case = await find_case(session, referral.code)
+    if case is not None and case.coach_id is not None and is_active(case, today):
         return Refused(Problem.ALREADY_A_CASE, case.code)
     return None
+
+
+async def match_team_member(session: AsyncSession, text: str) -> Coach | Refused:
+    """An active team member by (a unique start of) their name, as /override matches them."""
+    found = await match_coach(session, text)
+    if not isinstance(found, CoachRefusal):
+        return found
+    if found.candidates:
+        return Refused(Problem.AMBIGUOUS_COACH, text, tuple(found.candidates))
+    return Refused(Problem.UNKNOWN_COACH, text)
 
 
 async def contact_of_the_day(
@@ -257,11 +265,9 @@ async def intake(
         return Refused(Problem.NOT_ON_LIST, code.upper())
     if entry.status != EntryStatus.WAITING:
         return Refused(Problem.NOT_ACCEPTED, entry.code)
-    coach = await match_coach(session, coach_name)
-    if isinstance(coach, CoachRefusal):
-        if coach.candidates:
-            return Refused(Problem.AMBIGUOUS_COACH, coach_name, tuple(coach.candidates))
-        return Refused(Problem.UNKNOWN_COACH, coach_name)
+    coach = await match_team_member(session, coach_name)
+    if isinstance(coach, Refused):
+        return coach
     today = config.local_date(now)
     load = next((x for x in await caseloads(session, today) if x.coach.id == coach.id), None)
     if load is None or load.full:
@@ -269,7 +275,7 @@ async def intake(
         return Refused(Problem.COACH_FULL, coach.name, (str(families), str(coach.caseload_limit)))
     if await is_absent(session, coach.id, now):
         return Refused(Problem.COACH_ABSENT, coach.name)
-    case = await session.scalar(select(Case).where(func.upper(Case.code) == entry.code))
+    case = await find_case(session, entry.code)
     if case is None:
         case = Case(code=entry.code)
         session.add(case)
