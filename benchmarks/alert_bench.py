@@ -29,6 +29,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from benchmarks.remote_standin import stand_in
 from bot import schema
 from bot.app import build_application
 from bot.db import make_engine, make_sessionmaker
@@ -50,6 +51,7 @@ PEOPLE = {
 }
 BRAM, EVA = PEOPLE["Bram Jansen"][0], PEOPLE["Eva Mulder"][0]
 PREFIX = "🚨 CRISISMELDING "
+DRIVER = "benchmarks.alert_bench"
 
 
 def team_config(wait: float, tick: float, rounds: int) -> TeamConfig:
@@ -119,92 +121,11 @@ async def main(args: argparse.Namespace) -> None:
         await session.commit()
     reporter = coaches["Eva Mulder"]
 
-    standin = BotApiStandIn()
-    await standin.start()
-    for name, (user_id, _) in PEOPLE.items():
-        standin.add_user(user_id, name.split()[0])
-        standin.open_chat(user_id)
-
-    # Every alert message the stand-in stores: (chat, case code) -> wall-clock times.
-    shown: dict[tuple[int, str], list[float]] = defaultdict(list)
-    waiting: dict[str, asyncio.Event] = {}
-    told: dict[str, asyncio.Event] = {}  # the reporter heard who took it
-    world = standin._world  # the benchmark times messages as the stand-in stores them
-    store = world.new_message
-
-    def recording(chat, sender, content):
-        message = store(chat, sender, content)
-        text = content.get("text", "")
-        if text.startswith(PREFIX) and "edit_date" not in message:
-            code = text.split("\n", 1)[0].removeprefix(PREFIX)
-            shown[(chat.info["id"], code)].append(time.time())
-            if chat.info["id"] == BRAM and code in waiting:
-                waiting[code].set()
-        elif chat.info["id"] == EVA and "opgepakt" in text:
-            for code, event in told.items():
-                if f" {code} " in text:
-                    event.set()
-        return message
-
-    world.new_message = recording
-
-    runtime = Runtime(
-        config=config, sessionmaker=sessionmaker, clock=SystemClock(), tick_seconds=3600.0
-    )
-    app = build_application(
-        runtime, token=standin.token, base_url=standin.base_url, base_file_url=standin.base_file_url
-    )
-    await app.initialize()
-    await app.post_init(app)
-    await app.updater.start_polling(poll_interval=0, timeout=1)
-    await app.start()
-    try:
-        # The alerts in flight: raised straight in the database, sent by the alert tick.
-        # All at once (a burst: they escalate in the same tick) or spread over one wait.
-        for number in range(args.in_flight):
-            async with sessionmaker() as session:
-                await alerts.raise_alert(
-                    session,
-                    config,
-                    reporter=reporter,
-                    code=f"BG-{number}",
-                    text="achtergrond",
-                    now=datetime.now(UTC),
-                )
-                await session.commit()
-            if args.spread:
-                await asyncio.sleep(args.wait / args.in_flight)
-        deadline = time.monotonic() + 30
-        while sum(1 for (chat, code) in shown if code.startswith("BG-")) < args.in_flight:
-            if time.monotonic() > deadline:
-                raise SystemExit("the alerts in flight were not sent within 30 s")
-            await asyncio.sleep(0.01)
-
-        # (a) one /crisis at a time, while the others escalate.
-        latencies: list[float] = []
-        for number in range(args.alerts):
-            code = f"M-{number}"
-            waiting[code] = asyncio.Event()
-            started = time.perf_counter()
-            await standin.send_message(EVA, f"/crisis {code} moeder belt")
-            await asyncio.wait_for(waiting[code].wait(), 30)
-            latencies.append((time.perf_counter() - started) * 1000)
-            # Taken at once, so the number in flight stays where it is.
-            async with sessionmaker() as session:
-                alert = await session.scalar(select(Alert).where(Alert.case_code == code))
-                await alerts.take(session, alert.id, coaches["Bram Jansen"], datetime.now(UTC))
-                await session.commit()
-            # The reporter's "taken" notice goes out with the next tick; not in the way of
-            # the next measurement.
-            told[code] = asyncio.Event()
-            await asyncio.wait_for(told[code].wait(), 30)
-        # Let the in-flight alerts run a few more steps for (b).
-        await asyncio.sleep(max(0.0, args.settle))
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-        await standin.stop()
+    users = [(user_id, name.split()[0]) for name, (user_id, _) in PEOPLE.items()]
+    async with stand_in(users, in_process=args.in_process) as standin:
+        await standin.run(f"{DRIVER}:record")
+        latencies = await _run(args, config, sessionmaker, reporter, standin)
+        shown = await standin.run(f"{DRIVER}:shown")
 
     # (b) every escalation step's message against its deadline.
     waits = [step.wait.total_seconds() for step in config.alerts.chain]
@@ -254,6 +175,132 @@ async def main(args: argparse.Namespace) -> None:
     print(f"duplicate alert messages: {duplicates}")
 
 
+async def _run(args, config, sessionmaker, reporter, standin) -> list[float]:
+    """Runs the bot in this process while the driver in the stand-in's process raises alerts."""
+    runtime = Runtime(
+        config=config, sessionmaker=sessionmaker, clock=SystemClock(), tick_seconds=3600.0
+    )
+    app = build_application(
+        runtime, token=standin.token, base_url=standin.base_url, base_file_url=standin.base_file_url
+    )
+    await app.initialize()
+    await app.post_init(app)
+    await app.updater.start_polling(poll_interval=0, timeout=1)
+    await app.start()
+    try:
+        # The alerts in flight: raised straight in the database, sent by the alert tick.
+        # All at once (a burst: they escalate in the same tick) or spread over one wait.
+        for number in range(args.in_flight):
+            async with sessionmaker() as session:
+                await alerts.raise_alert(
+                    session,
+                    config,
+                    reporter=reporter,
+                    code=f"BG-{number}",
+                    text="achtergrond",
+                    now=datetime.now(UTC),
+                )
+                await session.commit()
+            if args.spread:
+                await asyncio.sleep(args.wait / args.in_flight)
+        await standin.run(f"{DRIVER}:wait_background", args.in_flight)
+        # (a) one /crisis at a time, while the others escalate.
+        latencies = await standin.run(f"{DRIVER}:crisis_rounds", args.alerts, args.pace)
+        # Let the in-flight alerts run a few more steps for (b).
+        await asyncio.sleep(max(0.0, args.settle))
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+    return latencies
+
+
+# --- the driver: runs in the stand-in's process ---------------------------------------------
+
+
+class _Recorder:
+    """Every alert message the stand-in stores, by (chat, case code), with wall-clock times
+    (the bot's process reads its deadlines on the same clock)."""
+
+    def __init__(self, standin: BotApiStandIn) -> None:
+        self.shown: dict[tuple[int, str], list[float]] = defaultdict(list)
+        self.last: dict[tuple[int, str], dict] = {}
+        self.waiting: dict[tuple[int, str], asyncio.Event] = {}
+        self.told: dict[str, asyncio.Event] = {}  # the reporter heard who took it
+        world = standin._world  # the benchmark times messages as the stand-in stores them
+        store = world.new_message
+
+        def recording(chat, sender, content):
+            message = store(chat, sender, content)
+            text = content.get("text", "")
+            chat_id = chat.info["id"]
+            if text.startswith(PREFIX) and "edit_date" not in message:
+                code = text.split("\n", 1)[0].removeprefix(PREFIX)
+                self.shown[(chat_id, code)].append(time.time())
+                self.last[(chat_id, code)] = message
+                if (chat_id, code) in self.waiting:
+                    self.waiting[(chat_id, code)].set()
+            elif chat_id == EVA and "opgepakt" in text:
+                for code, event in self.told.items():
+                    if f" {code} " in text:
+                        event.set()
+            return message
+
+        world.new_message = recording
+
+
+def _recorder(standin: BotApiStandIn) -> _Recorder:
+    recorder = getattr(standin, "alert_bench_recorder", None)
+    if recorder is None:
+        recorder = standin.alert_bench_recorder = _Recorder(standin)
+    return recorder
+
+
+async def record(standin: BotApiStandIn) -> None:
+    _recorder(standin)
+
+
+async def wait_background(standin: BotApiStandIn, count: int) -> None:
+    recorder = _recorder(standin)
+    deadline = time.monotonic() + 30
+    while sum(1 for (_, code) in recorder.shown if code.startswith("BG-")) < count:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the alerts in flight were not sent within 30 s")
+        await asyncio.sleep(0.01)
+
+
+async def crisis_rounds(standin: BotApiStandIn, count: int, pace: float) -> list[float]:
+    """One /crisis at a time; each is taken with the piket coach's button as soon as it shows,
+    so the number in flight stays put."""
+    recorder = _recorder(standin)
+    latencies = []
+    for number in range(count):
+        code = f"M-{number}"
+        shown = recorder.waiting[(BRAM, code)] = asyncio.Event()
+        told = recorder.told[code] = asyncio.Event()
+        started = time.perf_counter()
+        await standin.send_message(EVA, f"/crisis {code} moeder belt")
+        await asyncio.wait_for(shown.wait(), 30)
+        latencies.append((time.perf_counter() - started) * 1000)
+        message = recorder.last[(BRAM, code)]
+        take = next(
+            button["callback_data"]
+            for row in message["reply_markup"]["inline_keyboard"]
+            for button in row
+            if button.get("callback_data", "").startswith("alert:take:")
+        )
+        await standin.press_button(BRAM, BRAM, message["message_id"], take)
+        await asyncio.wait_for(told.wait(), 30)
+        # Telegram allows 30 messages a second and the bot's rate limiter keeps to that;
+        # alerts back to back would time the limiter's queue.
+        await asyncio.sleep(pace)
+    return latencies
+
+
+async def shown(standin: BotApiStandIn) -> dict[tuple[int, str], list[float]]:
+    return dict(_recorder(standin).shown)
+
+
 def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--alerts", type=int, default=200)
@@ -267,6 +314,14 @@ def parse() -> argparse.Namespace:
     parser.add_argument(
         "--database-url",
         help="an empty database to use (e.g. a throw-away PostgreSQL one); default: temp SQLite",
+    )
+    parser.add_argument(
+        "--pace", type=float, default=0.2, help="seconds between the measured /crisis alerts"
+    )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run the stand-in in the bot's process and event loop (the old set-up)",
     )
     parser.add_argument("--settle", type=float, default=3.0, help="seconds to run on after (a)")
     return parser.parse_args()
