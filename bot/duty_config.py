@@ -7,7 +7,8 @@ Dutch public holidays) one coach is on *piket*, with *piket_second* as the secon
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, datetime, time
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -74,10 +75,21 @@ class OfficeHoursConfig(_Strict):
             raise ValueError(f"{min(both).isoformat()} is in both open_dates and closed_dates")
         return self
 
-    @property
+    @cached_property
     def iso_weekdays(self) -> frozenset[int]:
         """The office days as ISO weekday numbers (Monday = 1)."""
         return frozenset(WEEKDAYS.index(day) + 1 for day in self.weekdays)
+
+    @cached_property
+    def window_memo(self) -> dict[tuple[date, str], tuple[datetime, datetime] | None]:
+        """Each local day's office window once worked out (see roster._office_window): every
+        "who is on duty now" walks two months of days, and the config never changes."""
+        return {}
+
+    @cached_property
+    def ranges_memo(self) -> dict[tuple[date, date, str], tuple[tuple[datetime, datetime], ...]]:
+        """Office windows of a run of days (see roster._days_windows)."""
+        return {}
 
 
 class RotationConfig(_Strict):

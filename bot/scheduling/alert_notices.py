@@ -5,26 +5,63 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
 from bot.alert_text import DECLINE, TAKE, CardFacts, card
 from bot.i18n import Translator
-from bot.models import Alert, AlertStatus, Case, Coach, OutboxMessage
+from bot.models import AbsenceRecord, Alert, AlertStatus, Case, Coach, OutboxMessage
 from bot.roster_text import WHEN
 from bot.scheduling.notices import Obsolete, Outcome, Render, Text
 from bot.services.alert_closing import OUTCOMES, REMINDER_KIND, SUMMARY_KIND
-from bot.services.roster_store import is_absent
 from bot.team_config import TeamConfig
+
+# Built once, as roster_store.is_absent: every alert message is worded with it.
+_ABSENT = (
+    select(AbsenceRecord.id)
+    .where(
+        AbsenceRecord.coach_id == bindparam("coach_id"),
+        AbsenceRecord.start <= bindparam("now"),
+        or_(AbsenceRecord.end.is_(None), AbsenceRecord.end > bindparam("now")),
+    )
+    .limit(1)
+)
+_COACHES = select(Coach).where(Coach.id.in_(bindparam("ids", expanding=True)))
+
+
+async def _coaches(session: AsyncSession, ids: list[int | None]) -> dict[int, Coach | None]:
+    """By id: those the session holds (as it does for the /crisis handler) from it, the rest
+    in one query rather than one each."""
+    wanted = {i for i in ids if i is not None}
+    missing = [i for i in wanted if identity_key(Coach, i) not in session.identity_map]
+    found = {c.id: c for c in await session.scalars(_COACHES, {"ids": missing})} if missing else {}
+    return {i: found.get(i) or await session.get(Coach, i) for i in wanted}
+
+
+_ALERT_AND_CASE = (
+    select(Alert, Case).outerjoin(Case, Case.id == Alert.case_id).where(Alert.id == bindparam("id"))
+)
+
+
+async def _alert_and_case(session: AsyncSession, alert_id: int) -> tuple[Alert | None, Case | None]:
+    """In one round trip, unless the session holds the alert (as it does for the /crisis
+    handler). The case is returned to keep it referenced, so card_facts finds it held."""
+    if identity_key(Alert, alert_id) in session.identity_map:
+        return await session.get(Alert, alert_id), None
+    found = (await session.execute(_ALERT_AND_CASE, {"id": alert_id})).first()
+    return (found[0], found[1]) if found else (None, None)
 
 
 async def card_facts(session: AsyncSession, alert: Alert, now: datetime) -> CardFacts:
     case = await session.get(Case, alert.case_id) if alert.case_id else None
-    reporter = await session.get(Coach, alert.reporter_id)
-    own = await session.get(Coach, case.coach_id) if case and case.coach_id else None
-    backup = (
-        await session.get(Coach, case.backup_coach_id) if case and case.backup_coach_id else None
+    own_id, backup_id = (case.coach_id, case.backup_coach_id) if case else (None, None)
+    coaches = await _coaches(session, [alert.reporter_id, own_id, backup_id])
+    reporter, own, backup = (coaches.get(i) for i in (alert.reporter_id, own_id, backup_id))  # type: ignore[arg-type]
+    absent = (
+        own is not None
+        and (await session.scalar(_ABSENT, {"coach_id": own.id, "now": now})) is not None
     )
-    absent = own is not None and await is_absent(session, own.id, now)
     return CardFacts(
         case=case,
         own_coach=own.name if own else None,
@@ -37,7 +74,7 @@ async def card_facts(session: AsyncSession, alert: Alert, now: datetime) -> Card
 async def alert(
     session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
 ) -> Outcome:
-    found = await session.get(Alert, row.payload["alert_id"])
+    found, _case = await _alert_and_case(session, row.payload["alert_id"])
     if found is None or found.status != AlertStatus.OPEN:
         return Obsolete("the alert is no longer open")
     facts = await card_facts(session, found, now)

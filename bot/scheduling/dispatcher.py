@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ChatAction
@@ -42,7 +42,7 @@ async def dispatch_due(bot: Bot, runtime: Runtime) -> int:
     for _ in range(MAX_ROUNDS):
         now = runtime.clock.now()
         async with runtime.sessionmaker() as session:
-            claimed = [row.id for row in await outbox.claim_due(session, now)]
+            claimed = await outbox.claim_due(session, now)
             await session.commit()
         if not claimed:
             break
@@ -52,36 +52,33 @@ async def dispatch_due(bot: Bot, runtime: Runtime) -> int:
 
 
 async def send_claimed(
-    bot: Bot, runtime: Runtime, session: AsyncSession, keys: Iterable[str]
+    bot: Bot, runtime: Runtime, session: AsyncSession, rows: Iterable[OutboxMessage]
 ) -> None:
     """Sends messages the caller stored already claimed and committed (a new crisis alert's
-    first step), in the caller's session: what it loaded to decide the recipients is still
-    there for rendering, so the first alert goes out with the fewest round trips."""
-    keys = list(keys)
-    if not keys:
-        return
-    rows = await session.scalars(select(OutboxMessage).where(OutboxMessage.key.in_(keys)))
-    for row in list(rows):
+    first step), in the caller's session: the rows as stored, and what the caller loaded to
+    decide the recipients (still referenced, so still in the session) for rendering, so the
+    first alert goes out with the fewest round trips."""
+    for row in rows:
         await _send_row(bot, runtime, session, row)
         await session.commit()
 
 
-async def _deliver_all(bot: Bot, runtime: Runtime, row_ids: list[int]) -> None:
+async def _deliver_all(bot: Bot, runtime: Runtime, rows: list[OutboxMessage]) -> None:
     gate = asyncio.Semaphore(CONCURRENT_SENDS)
 
-    async def one(row_id: int) -> None:
+    async def one(row: OutboxMessage) -> None:
         async with gate:
-            await _deliver(bot, runtime, row_id)
+            await _deliver(bot, runtime, row)
 
-    await asyncio.gather(*(one(row_id) for row_id in row_ids))
+    await asyncio.gather(*(one(row) for row in rows))
 
 
-async def _deliver(bot: Bot, runtime: Runtime, row_id: int) -> None:
+async def _deliver(bot: Bot, runtime: Runtime, claimed: OutboxMessage) -> None:
     async with runtime.sessionmaker() as session:
-        row = await session.get(OutboxMessage, row_id)
-        if row is not None:
-            await _send_row(bot, runtime, session, row)
-            await session.commit()
+        # As claimed and committed: no need to read it again.
+        row = await session.merge(claimed, load=False)
+        await _send_row(bot, runtime, session, row)
+        await session.commit()
 
 
 async def _send_row(bot: Bot, runtime: Runtime, session: AsyncSession, row: OutboxMessage) -> None:

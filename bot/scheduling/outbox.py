@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, select, update
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +26,60 @@ def backoff(attempts: int, urgent: bool = False) -> timedelta:
     return timedelta(seconds=min(600, 5 * 2 ** max(0, attempts - 1)))
 
 
+def message(
+    *,
+    key: str,
+    kind: str,
+    due_at: datetime,
+    now: datetime,
+    coach_id: int | None = None,
+    chat_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+    claimed: bool = False,
+) -> dict[str, Any]:
+    """A message's row, for enqueue_all. A claimed message is stored as being sent, for the
+    caller to send itself right after committing."""
+    if (coach_id is None) == (chat_id is None):
+        raise ValueError("give exactly one of coach_id and chat_id")
+    return {
+        "key": key,
+        "kind": kind,
+        "coach_id": coach_id,
+        "chat_id": chat_id,
+        "payload": payload or {},
+        "due_at": due_at,
+        "status": OutboxStatus.SENDING if claimed else OutboxStatus.PENDING,
+        "attempts": 1 if claimed else 0,
+        "created_at": now,
+    }
+
+
+# Built once per dialect: a crisis alert's first message is stored on the way to sending it.
+# Against the table, the result has a rowcount; against the class, rows come back as objects.
+_DIALECTS = (("postgresql", postgresql), ("sqlite", sqlite))
+_INSERT = {
+    name: dialect.insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["key"])
+    for name, dialect in _DIALECTS
+}
+_RETURNING = {
+    name: dialect.insert(OutboxMessage)
+    .on_conflict_do_nothing(index_elements=["key"])
+    .returning(OutboxMessage)
+    for name, dialect in _DIALECTS
+}
+
+
+def _dialect(session: AsyncSession) -> str:
+    return "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
+
+
+async def _insert(session: AsyncSession, params: Any) -> Any:
+    # A statement on the table skips the ORM's autoflush; callers may rely on it.
+    if session.autoflush:
+        await session.flush()
+    return await session.execute(_INSERT[_dialect(session)], params)
+
+
 async def enqueue(
     session: AsyncSession,
     *,
@@ -39,63 +93,69 @@ async def enqueue(
     claimed: bool = False,
 ) -> bool:
     """Adds the message unless one with this key exists; True when it was new. Safe against a
-    second planner doing the same at the same moment: the database decides. A claimed message
-    is stored as being sent, for the caller to send itself right after committing."""
-    if (coach_id is None) == (chat_id is None):
-        raise ValueError("give exactly one of coach_id and chat_id")
-    values = {
-        "key": key,
-        "kind": kind,
-        "coach_id": coach_id,
-        "chat_id": chat_id,
-        "payload": payload or {},
-        "due_at": due_at,
-        "status": OutboxStatus.SENDING if claimed else OutboxStatus.PENDING,
-        "attempts": 1 if claimed else 0,
-        "created_at": now,
-    }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    second planner doing the same at the same moment: the database decides."""
+    row = message(
+        key=key,
+        kind=kind,
+        due_at=due_at,
+        now=now,
+        coach_id=coach_id,
+        chat_id=chat_id,
+        payload=payload,
+        claimed=claimed,
     )
-    result = await session.execute(statement)
+    result = await _insert(session, row)
     return bool(result.rowcount)
 
 
-async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> list[OutboxMessage]:
-    """Marks due pending rows as being sent and returns them; commit before sending. On
-    PostgreSQL rows another instance is claiming are skipped rather than waited for.
+async def enqueue_all(
+    session: AsyncSession, messages: list[dict[str, Any]], returning: bool = False
+) -> list[OutboxMessage]:
+    """Adds the messages (built by `message`) in one statement, skipping keys that exist.
+    With `returning`, the rows added, so that who stored them claimed can send them without
+    reading them back."""
+    if not messages:
+        return []
+    if returning:
+        return list(await session.scalars(_RETURNING[_dialect(session)], messages))
+    await _insert(session, messages)
+    return []
 
-    Each row is claimed by an update that only succeeds while it is still pending: SQLite
-    ignores FOR UPDATE, so two dispatchers running at once (the /crisis handler and the
-    alert tick) may both select a row, and only one of them may send it."""
-    rows = list(
-        await session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= now)
-            # Crisis alerts first: a backlog of roster notices must not hold one up.
-            .order_by(
-                case((OutboxMessage.kind.in_(URGENT_KINDS), 0), else_=1),
-                OutboxMessage.due_at,
-                OutboxMessage.id,
-            )
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-    )
-    claimed = []
-    for row in rows:
-        result = await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.PENDING)
-            .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:
-            await session.refresh(row)
-            claimed.append(row)
-    return claimed
+
+# Crisis alerts first: a backlog of roster notices must not hold one up.
+_URGENT_FIRST = case((OutboxMessage.kind.in_(URGENT_KINDS), 0), else_=1)
+_PENDING = OutboxMessage.status == OutboxStatus.PENDING
+# Picked once (materialised: PostgreSQL would otherwise re-run the limited pick while
+# updating, and find more rows once the first ones are no longer pending).
+_PICK = (
+    select(OutboxMessage.id)
+    .where(_PENDING, OutboxMessage.due_at <= bindparam("now"))
+    .order_by(_URGENT_FIRST, OutboxMessage.due_at, OutboxMessage.id)
+    .limit(bindparam("limit"))
+    .with_for_update(skip_locked=True)
+    .cte("pick")
+    .prefix_with("MATERIALIZED", dialect="postgresql")
+)
+_CLAIM = (
+    update(OutboxMessage)
+    .where(_PENDING, OutboxMessage.id.in_(select(_PICK.c.id)))
+    .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1)
+    .returning(OutboxMessage)
+    .execution_options(synchronize_session=False, populate_existing=True)
+)
+
+
+async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> list[OutboxMessage]:
+    """Marks due pending rows as being sent and returns them, crisis alerts first; commit
+    before sending. On PostgreSQL rows another instance is claiming are skipped rather than
+    waited for.
+
+    One statement claims them all, and only rows still pending: SQLite ignores FOR UPDATE,
+    so two dispatchers running at once (the /crisis handler and the alert tick) may both pick
+    a row, and only one of them may send it."""
+    rows = list(await session.scalars(_CLAIM, {"now": now, "limit": limit}))
+    urgent = URGENT_KINDS
+    return sorted(rows, key=lambda r: (r.kind not in urgent, r.due_at, r.id))
 
 
 def mark_sent(row: OutboxMessage, now: datetime, message_id: int | None) -> None:

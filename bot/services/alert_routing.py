@@ -1,95 +1,150 @@
 """Who a crisis alert goes to: the escalation chain in force, resolved into coaches when the
-alert is raised (so a roster or config change later does not change a running alert)."""
+alert is raised (so a roster or config change later does not change a running alert).
+
+Raising an alert is the path to the coach on duty, so it reads only what can matter at this
+instant: the absences and roster overrides in force now (a handful of rows) and the coaches
+it names, rather than the whole roster (see load_roster)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.alert_config import Target
+from bot.duty_config import Duty
 from bot.models import Case, CaseCover, Coach, CoverStatus, Role
-from bot.services.roster import is_active
-from bot.services.roster_store import RosterState, load_roster
+from bot.services import in_force, roster
+from bot.services.in_force import member_key
 from bot.team_config import TeamConfig
+
+# Built once: statement construction shows up in the time to the first alert.
+
+# The coaches an alert can name (leads always: fewer round trips than asking twice). Names
+# are matched case-insensitively here and exactly (by member_key) in Python.
+_COACHES = (
+    select(Coach)
+    .where(
+        or_(
+            Coach.id.in_(bindparam("ids", expanding=True)),
+            func.lower(Coach.name).in_(bindparam("names", expanding=True)),
+            (Coach.role == Role.TEAMLEAD) & Coach.active.is_(True),
+        )
+    )
+    .order_by(Coach.id)
+)
+_COVERING = (
+    select(Coach)
+    .join(CaseCover, CaseCover.coach_id == Coach.id)
+    .where(
+        CaseCover.case_id == bindparam("case_id"),
+        CaseCover.status == CoverStatus.ACCEPTED,
+        CaseCover.released_at.is_(None),
+    )
+    .order_by(CaseCover.answered_at.desc())
+    .limit(1)
+)
 
 
 def _reachable(coach: Coach | None) -> bool:
     return coach is not None and coach.active and coach.telegram_user_id is not None
 
 
-def _holder(state: RosterState, duty: str, now: datetime) -> list[Coach]:
-    if not state.config.duties.rostered(duty):  # type: ignore[arg-type]
-        return []
-    shift = state.holder_at(duty, now)  # type: ignore[arg-type]
-    coach = state.coach(shift.holder if shift else None)
-    return [coach] if _reachable(coach) else []
+@dataclass
+class Resolved:
+    office: bool
+    chain: list[dict[str, Any]]
+    # Every coach loaded, for the caller to hold on to: the session's identity map keeps only
+    # referenced objects, and rendering the alert asks for them again.
+    coaches: list[Coach]
 
 
-async def _leads(session: AsyncSession) -> list[Coach]:
-    leads = await session.scalars(
-        select(Coach).where(Coach.role == Role.TEAMLEAD, Coach.active.is_(True)).order_by(Coach.id)
-    )
-    return [lead for lead in leads if _reachable(lead)]
+def _holder(now_in_force: in_force.InForce, config: TeamConfig, duty: Duty) -> str | None:
+    shift = now_in_force.holder(config, duty)
+    return shift.holder if shift else None
 
 
-async def _covering(
-    session: AsyncSession, state: RosterState, case: Case, now: datetime
-) -> Coach | None:
-    """The coach with an accepted, unreleased backup cover for the family, if reachable and
-    present."""
-    coach = await session.scalar(
-        select(Coach)
-        .join(CaseCover, CaseCover.coach_id == Coach.id)
-        .where(
-            CaseCover.case_id == case.id,
-            CaseCover.status == CoverStatus.ACCEPTED,
-            CaseCover.released_at.is_(None),
+async def resolve(
+    session: AsyncSession,
+    config: TeamConfig,
+    case: Case | None,
+    now: datetime,
+    also: tuple[int | None, ...] = (),
+) -> Resolved:
+    """Whether it is office hours now, and the chain as [{"to", "wait", "coach_ids"}]. The
+    coaches with ids in `also` are loaded with the rest."""
+    now_in_force = await in_force.load(session, config, now)
+    absent, ids = now_in_force.absent, now_in_force.ids
+    office = roster.is_active(config, "bureaudienst", now)
+    steps = {step.to for step in config.alerts.chain}
+    duties: list[Duty] = []
+    if steps & {"first", "on_duty"}:
+        duties.append("bureaudienst" if office else "piket")
+    if "second_line" in steps:
+        duties.append("piket_second")
+    holders = {duty: _holder(now_in_force, config, duty) for duty in duties}
+    names = {name for name in holders.values() if name is not None}
+    own_id = case.coach_id if case else None
+    wanted = {own_id, *also, *(ids[n] for n in names if n in ids)} - {None}
+    by_name = [n for n in names if n not in ids]
+    coaches = list(
+        await session.scalars(
+            _COACHES, {"ids": list(wanted), "names": [n.lower() for n in by_name]}
         )
-        .order_by(CaseCover.answered_at.desc())
-        .limit(1)
     )
-    if not _reachable(coach) or state.absent_at(coach.name, now):  # type: ignore[union-attr]
-        return None
-    return coach
+    by_key = {member_key(c.name): c for c in coaches}
+    if any(member_key(n) not in by_key for n in by_name):
+        # Not found as typed (odd spacing, or case beyond what SQL lower() folds): compare
+        # with every coach, as load_roster does.
+        coaches = list(await session.scalars(select(Coach).order_by(Coach.id)))
+        by_key = {member_key(c.name): c for c in coaches}
+    by_id = {c.id: c for c in coaches}
 
+    def on(duty: Duty) -> list[Coach]:
+        name = holders.get(duty)
+        if name is None:
+            return []
+        coach = by_id.get(ids[name]) if name in ids else by_key.get(member_key(name))
+        return [coach] if _reachable(coach) else []
 
-async def resolve_chain(
-    session: AsyncSession, config: TeamConfig, case: Case | None, now: datetime
-) -> tuple[bool, list[dict[str, Any]]]:
-    """Whether it is office hours now, and the chain as [{"to", "wait", "coach_ids"}]."""
-    state = await load_roster(session, config, now, now + timedelta(seconds=1))
-    office = is_active(config, "bureaudienst", now)
-    own = await session.get(Coach, case.coach_id) if case and case.coach_id else None
-    own_present = _reachable(own) and not state.absent_at(own.name, now)  # type: ignore[union-attr]
-    on_duty = _holder(state, "bureaudienst" if office else "piket", now)
+    own = by_id.get(own_id) if own_id is not None else None
+    own_present = _reachable(own) and own.id not in absent  # type: ignore[union-attr]
+    on_duty = on("bureaudienst" if office else "piket")
+    leads = [c for c in coaches if c.role == Role.TEAMLEAD and c.active and _reachable(c)]
+    covering: list[Coach] | None = None
 
-    async def targets(to: Target) -> list[Coach]:
-        if to == "first":
-            if office and own_present:
-                return [own]  # type: ignore[list-item]
-            # The own coach is away: whoever accepted to cover the family stands in for them.
-            if office and case is not None:
-                cover = await _covering(session, state, case, now)
-                if cover is not None:
-                    return [cover]
-            return on_duty
-        if to == "on_duty":
-            return on_duty
-        if to == "second_line":
-            return _holder(state, "piket_second", now)
-        return await _leads(session)
+    async def first() -> list[Coach]:
+        nonlocal covering
+        if office and own_present:
+            return [own]  # type: ignore[list-item]
+        # The own coach is away: whoever accepted to cover the family stands in for them.
+        if office and case is not None:
+            if covering is None:
+                cover = await session.scalar(_COVERING, {"case_id": case.id})
+                ok = _reachable(cover) and cover.id not in absent  # type: ignore[union-attr]
+                covering = [cover] if ok else []  # type: ignore[list-item]
+                coaches.extend(covering)
+            if covering:
+                return covering
+        return on_duty
 
     chain = []
     for step in config.alerts.chain:
-        coaches = await targets(step.to)
+        if step.to == "first":
+            targets = await first()
+        elif step.to == "on_duty":
+            targets = on_duty
+        elif step.to == "second_line":
+            targets = on("piket_second")
+        else:
+            targets = leads
         chain.append(
             {
                 "to": step.to,
                 "wait": step.wait.total_seconds(),
-                "coach_ids": [c.id for c in coaches],
+                "coach_ids": [c.id for c in targets],
             }
         )
-    return office, chain
+    return Resolved(office, chain, coaches)

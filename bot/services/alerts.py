@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import (
@@ -22,9 +22,10 @@ from bot.models import (
     OutboxStatus,
     Role,
 )
+from bot.scheduling import outbox
 from bot.scheduling.outbox import enqueue
 from bot.services import audit
-from bot.services.alert_routing import resolve_chain
+from bot.services.alert_routing import resolve
 from bot.team_config import TeamConfig
 
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$")
@@ -50,19 +51,37 @@ class Answer:
     shown: list[tuple[int, int, int]] = field(default_factory=list)
 
 
+# Built once: the statements on the way to the first alert message.
+_FIND_CASE = select(Case).where(func.upper(Case.code) == bindparam("code"))
+_ALERTED = select(AlertRecipient.coach_id).where(
+    AlertRecipient.alert_id == bindparam("alert_id"), AlertRecipient.round == bindparam("round")
+)
+# And those of every escalation tick, which runs alongside new alerts.
+_DUE = (
+    select(Alert)
+    .where(Alert.status == AlertStatus.OPEN, Alert.next_deadline <= bindparam("now"))
+    .order_by(Alert.next_deadline)
+    .with_for_update(skip_locked=True)
+)
+_NEXT_DEADLINE = select(func.min(Alert.next_deadline)).where(Alert.status == AlertStatus.OPEN)
+
+
 def valid_code(code: str) -> bool:
     return bool(CODE.match(code))
 
 
 async def find_case(session: AsyncSession, code: str) -> Case | None:
-    return await session.scalar(select(Case).where(func.upper(Case.code) == code.upper()))
+    return await session.scalar(_FIND_CASE, {"code": code.upper()})
 
 
 @dataclass
 class Raised:
     alert: Alert
-    # Outbox keys of the first step's messages, already claimed for the caller to send.
-    claimed: list[str]
+    # The first step's messages, already claimed for the caller to send.
+    claimed: list[OutboxMessage]
+    # What rendering them reads (case, coaches), held so that the session's identity map,
+    # which keeps only referenced objects, still has it when they are sent.
+    loaded: list[object] = field(default_factory=list)
 
 
 async def raise_alert(
@@ -107,7 +126,9 @@ async def _raise(
     claim: bool = False,
 ) -> Raised:
     case = await find_case(session, code)
-    office, chain = await resolve_chain(session, config, case, now)
+    backup = case.backup_coach_id if case else None
+    resolved = await resolve(session, config, case, now, also=(reporter.id, backup))
+    chain = resolved.chain
     alert = Alert(
         case_code=case.code if case else code.upper(),
         case_id=case.id if case else None,
@@ -115,12 +136,18 @@ async def _raise(
         text=text[:MAX_TEXT],
         reporter_id=reporter.id,
         raised_at=now,
-        in_office_hours=office,
+        in_office_hours=resolved.office,
         chain=chain,
         status=AlertStatus.OPEN,
         round=0,
         step=-1,
     )
+    # Nobody has been alerted yet, so the first step is the first with anyone in it; set
+    # before the insert, it needs no update after it.
+    first = next((i for i, step in enumerate(chain) if step["coach_ids"]), None)
+    if first is not None:
+        alert.step = first
+        alert.next_deadline = now + timedelta(seconds=chain[first]["wait"])
     session.add(alert)
     await session.flush()
     audit.record(
@@ -132,53 +159,64 @@ async def _raise(
         subject=alert.case_code,
         detail=f"alert {alert.id}" + ("" if case else ", unknown code"),
     )
-    return Raised(alert, await _advance(session, config, alert, now, claim=claim))
+    loaded = [case, *resolved.coaches]
+    if first is None:
+        await _advance(session, config, alert, now)  # gives up at once
+        return Raised(alert, [], loaded)
+    claimed = await _alert_step(session, alert, chain[first]["coach_ids"], now, claim=claim)
+    return Raised(alert, claimed, loaded)
 
 
 async def _alerted_this_round(session: AsyncSession, alert: Alert) -> set[int]:
-    rows = await session.scalars(
-        select(AlertRecipient.coach_id).where(
-            AlertRecipient.alert_id == alert.id, AlertRecipient.round == alert.round
-        )
-    )
-    return set(rows)
+    # Every recipient is flushed when stored; flushing the alert's new step first would only
+    # add an UPDATE that the step's own flush makes anyway.
+    with session.no_autoflush:
+        params = {"alert_id": alert.id, "round": alert.round}
+        return set(await session.scalars(_ALERTED, params))
 
 
-async def _advance(
-    session: AsyncSession, config: TeamConfig, alert: Alert, now: datetime, claim: bool = False
-) -> list[str]:
+async def _advance(session: AsyncSession, config: TeamConfig, alert: Alert, now: datetime) -> None:
     """Moves to the next step that alerts someone new this round, starting a new round or
-    giving up at the end of the chain. Returns the new step's outbox keys."""
+    giving up at the end of the chain."""
     while True:
         alert.step += 1
         if alert.step >= len(alert.chain):
             if not config.alerts.repeat or alert.round + 1 >= config.alerts.max_rounds:
                 await _give_up(session, alert, now)
-                return []
+                return
             if not any(step["coach_ids"] for step in alert.chain):
                 await _give_up(session, alert, now)
-                return []
+                return
             alert.round += 1
             alert.step = 0
         step = alert.chain[alert.step]
         done = await _alerted_this_round(session, alert)
         new = [coach_id for coach_id in step["coach_ids"] if coach_id not in done]
-        if not new:
-            continue
-        for coach_id in new:
-            key = f"alert:{alert.id}:{alert.round}:{alert.step}:{coach_id}"
-            session.add(
-                AlertRecipient(
-                    alert_id=alert.id,
-                    coach_id=coach_id,
-                    round=alert.round,
-                    step=alert.step,
-                    outbox_key=key,
-                    created_at=now,
-                )
+        if new:
+            await _alert_step(session, alert, new, now)
+            return
+
+
+async def _alert_step(
+    session: AsyncSession, alert: Alert, new: list[int], now: datetime, claim: bool = False
+) -> list[OutboxMessage]:
+    """Alerts `new` at the alert's current step; returns the messages when `claim`ed."""
+    step = alert.chain[alert.step]
+    messages = []
+    for coach_id in new:
+        key = f"alert:{alert.id}:{alert.round}:{alert.step}:{coach_id}"
+        session.add(
+            AlertRecipient(
+                alert_id=alert.id,
+                coach_id=coach_id,
+                round=alert.round,
+                step=alert.step,
+                outbox_key=key,
+                created_at=now,
             )
-            await enqueue(
-                session,
+        )
+        messages.append(
+            outbox.message(
                 key=key,
                 kind=ALERT_KIND,
                 coach_id=coach_id,
@@ -187,18 +225,21 @@ async def _advance(
                 payload={"alert_id": alert.id},
                 claimed=claim,
             )
-        alert.next_deadline = now + timedelta(seconds=step["wait"])
-        if alert.round or alert.step:
-            audit.record(
-                session,
-                at=now,
-                action="alert.escalated",
-                outcome=step["to"],
-                subject=alert.case_code,
-                detail=f"alert {alert.id} round {alert.round + 1} step {alert.step + 1}",
-            )
-        await session.flush()
-        return [f"alert:{alert.id}:{alert.round}:{alert.step}:{coach_id}" for coach_id in new]
+        )
+    alert.next_deadline = now + timedelta(seconds=step["wait"])
+    if alert.round or alert.step:
+        audit.record(
+            session,
+            at=now,
+            action="alert.escalated",
+            outcome=step["to"],
+            subject=alert.case_code,
+            detail=f"alert {alert.id} round {alert.round + 1} step {alert.step + 1}",
+        )
+    # Storing the messages flushes the rows above first: one round trip each, in one go.
+    stored = await outbox.enqueue_all(session, messages, returning=claim)
+    await session.flush()
+    return stored
 
 
 async def _give_up(session: AsyncSession, alert: Alert, now: datetime) -> None:
@@ -231,14 +272,7 @@ async def _give_up(session: AsyncSession, alert: Alert, now: datetime) -> None:
 async def escalate_due(session: AsyncSession, config: TeamConfig, now: datetime) -> list[int]:
     """Escalates every open alert whose step went unanswered; returns their ids. On
     PostgreSQL a second instance skips the alerts this one is escalating."""
-    due = list(
-        await session.scalars(
-            select(Alert)
-            .where(Alert.status == AlertStatus.OPEN, Alert.next_deadline <= now)
-            .order_by(Alert.next_deadline)
-            .with_for_update(skip_locked=True)
-        )
-    )
+    due = list(await session.scalars(_DUE, {"now": now}))
     for alert in due:
         await _advance(session, config, alert, now)
     return [alert.id for alert in due]
@@ -246,9 +280,7 @@ async def escalate_due(session: AsyncSession, config: TeamConfig, now: datetime)
 
 async def next_deadline(session: AsyncSession) -> datetime | None:
     """When the next open alert escalates, if any does."""
-    return await session.scalar(
-        select(func.min(Alert.next_deadline)).where(Alert.status == AlertStatus.OPEN)
-    )
+    return await session.scalar(_NEXT_DEADLINE)
 
 
 async def _shown(session: AsyncSession, alert_id: int) -> list[tuple[int, int, int]]:

@@ -9,30 +9,28 @@ out from the rotation plus only the overrides and absences in force at this inst
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, func, literal, or_, select, union_all
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.duty_config import Duty
 from bot.models import (
-    AbsenceRecord,
     Case,
     CaseContact,
     CaseCover,
     Coach,
     CoverStatus,
     Phase,
-    RosterOverride,
     SafetyStatus,
 )
-from bot.models.base import UTCDateTime
-from bot.services import roster
+from bot.services import in_force
 from bot.services.case_access import Relation, Visibility, relations_to, visibility
 from bot.services.caseload import active_clause
-from bot.services.coaches import normalise_name
-from bot.services.roster import Absence, Override, Shift
+from bot.services.roster import Shift
 from bot.team_config import TeamConfig
 
 # More matches than this are not worth a list of buttons: the coach types more of the code.
@@ -46,10 +44,22 @@ _QUERY = re.compile(r"[A-Z0-9-]{1,32}")
 
 # --- finding a case ------------------------------------------------------------------------
 
+# The statements a card needs are built once with bind parameters: on this hot path building
+# SQLAlchemy statements cost as much as running them.
+
+
+@dataclass(frozen=True)
+class People:
+    """The coaches named on a family's card: its coach, backup and covering coaches."""
+
+    coaches: dict[int, Coach]
+    covering: list[int]  # ids of the covering coaches, by name
+
 
 @dataclass(frozen=True)
 class Found:
     case: Case
+    people: People | None = None  # loaded with the case when that came at no extra cost
 
 
 @dataclass(frozen=True)
@@ -79,9 +89,9 @@ async def find_case(session: AsyncSession, text: str) -> Found | Ambiguous | Not
         return NotFound(query[:32])
     # Codes are stored upper-case (the CSV import and the CLI normalise them): the unique
     # index answers the usual exact look-up without a scan.
-    exact = await session.scalar(select(Case).where(Case.code == query))
-    if exact is not None:
-        return Found(exact)
+    rows = (await session.execute(_EXACT_WITH_PEOPLE, {"code": query})).all()
+    if rows:
+        return Found(rows[0][0], _as_people((coach, covering) for _, coach, covering in rows))
     # Codes entered elsewhere may not be normalised; this scans, but only on a miss.
     stored = func.upper(func.replace(Case.code, " ", ""))
     rows = list(
@@ -138,7 +148,7 @@ class Card:
     details: Details | None  # None unless visibility is FULL
 
 
-def _live_covers(case_id: int):
+def _live_covers(case_id: object):
     return select(CaseCover.coach_id).where(
         CaseCover.case_id == case_id,
         CaseCover.status == CoverStatus.ACCEPTED,
@@ -150,88 +160,89 @@ async def covering_coach_ids(session: AsyncSession, case_id: int) -> list[int]:
     return list(await session.scalars(_live_covers(case_id).order_by(CaseCover.id)))
 
 
-async def _people(session: AsyncSession, case: Case) -> tuple[dict[int, Coach], list[int]]:
-    """The family's coach, backup and covering coaches in one query; and who is covering."""
-    covers = _live_covers(case.id)
-    named = [i for i in (case.coach_id, case.backup_coach_id) if i is not None]
-    rows = await session.execute(
-        select(Coach, Coach.id.in_(covers))
-        .where(or_(Coach.id.in_(named), Coach.id.in_(covers)))
-        .order_by(Coach.name)
+_COVERS = _live_covers(bindparam("case_id"))
+# The family's coach, backup and covering coaches, each marked whether covering.
+_PEOPLE = (
+    select(Coach, Coach.id.in_(_COVERS))
+    .where(
+        or_(
+            Coach.id == bindparam("coach_id"),
+            Coach.id == bindparam("backup_id"),
+            Coach.id.in_(_COVERS),
+        )
     )
-    coaches, covering = {}, []
+    .order_by(Coach.name)
+)
+# The usual exact code, and the people on its card in the same round trip: one row per
+# coach (one row with no coach when nobody is named). The covers are found by the code
+# through an alias, not correlated with the outer case: PostgreSQL would run a correlated
+# subquery once per coach in the team.
+_COVERED = aliased(Case)
+_CODE_COVERS = (
+    select(CaseCover.coach_id)
+    .join(_COVERED, _COVERED.id == CaseCover.case_id)
+    .where(
+        _COVERED.code == bindparam("code"),
+        CaseCover.status == CoverStatus.ACCEPTED,
+        CaseCover.released_at.is_(None),
+    )
+)
+_EXACT_WITH_PEOPLE = (
+    select(Case, Coach, Coach.id.in_(_CODE_COVERS))
+    .outerjoin(
+        Coach,
+        or_(
+            Coach.id == Case.coach_id,
+            Coach.id == Case.backup_coach_id,
+            Coach.id.in_(_CODE_COVERS),
+        ),
+    )
+    .where(Case.code == bindparam("code"))
+    .order_by(Coach.name)
+)
+
+
+def _as_people(rows: Iterable[tuple[Coach | None, bool | None]]) -> People:
+    people = People({}, [])
     for coach, is_covering in rows:
-        coaches[coach.id] = coach
-        if is_covering:
-            covering.append(coach.id)
-    return coaches, covering
+        if coach is not None:
+            people.coaches[coach.id] = coach
+            if is_covering:
+                people.covering.append(coach.id)
+    return people
 
 
-@dataclass(frozen=True)
-class _Now:
-    """Absences and roster overrides in force at one instant: a handful of rows."""
-
-    absent: dict[int, str]  # coach id → name
-    overrides: list[tuple[str, str]]  # (duty, coach name), latest-created last
-
-
-async def _in_force(session: AsyncSession, now: datetime) -> _Now:
-    # One round trip for both: the card is asked for from the road.
-    absences = (
-        select(
-            literal("a").label("kind"),
-            Coach.id,
-            Coach.name,
-            literal(None, String).label("duty"),
-            literal(None, UTCDateTime).label("created"),
-            AbsenceRecord.id.label("row_id"),
-        )
-        .join(Coach, Coach.id == AbsenceRecord.coach_id)
-        .where(
-            AbsenceRecord.start <= now,
-            or_(AbsenceRecord.end.is_(None), AbsenceRecord.end > now),
-        )
+async def _people(session: AsyncSession, case: Case) -> People:
+    rows = await session.execute(
+        _PEOPLE,
+        {"case_id": case.id, "coach_id": case.coach_id, "backup_id": case.backup_coach_id},
     )
-    overrides = (
-        select(
-            literal("o").label("kind"),
-            Coach.id,
-            Coach.name,
-            RosterOverride.duty,
-            RosterOverride.created_at,
-            RosterOverride.id,
-        )
-        .join(Coach, Coach.id == RosterOverride.coach_id)
-        .where(
-            RosterOverride.cancelled_at.is_(None),
-            RosterOverride.start <= now,
-            RosterOverride.end > now,
-        )
-    )
-    rows = list(await session.execute(union_all(absences, overrides)))
-    found = sorted((r for r in rows if r.kind == "o"), key=lambda r: (r.created, r.row_id))
-    return _Now(
-        absent={r.id: r.name for r in rows if r.kind == "a"},
-        overrides=[(r.duty, r.name) for r in found],
-    )
+    return _as_people((coach, covering) for coach, covering in rows)
 
 
 async def card_for(
-    session: AsyncSession, config: TeamConfig, viewer: Coach, case: Case, now: datetime
+    session: AsyncSession,
+    config: TeamConfig,
+    viewer: Coach,
+    case: Case,
+    now: datetime,
+    people: People | None = None,
 ) -> Card | None:
     """The card `viewer` may see at `now`, or None when they may see nothing at all."""
-    coaches, cover_ids = await _people(session, case)
+    if people is None:
+        people = await _people(session, case)
+    coaches, cover_ids = people.coaches, people.covering
     relations = await relations_to(session, viewer, case, now, covering_ids=cover_ids)
     seen = visibility(viewer, relations)
     if seen is Visibility.NOTHING:
         return None
-    in_force = await _in_force(session, now)
+    now_in_force = await in_force.load(session, config, now)
 
     def contact(coach_id: int | None) -> Contact | None:
         coach = coaches.get(coach_id) if coach_id is not None else None
         if coach is None:
             return None
-        away = coach.id in in_force.absent
+        away = coach.id in now_in_force.absent
         enrolled = coach.telegram_user_id is not None and coach.enrolled_at is not None
         return Contact(coach.name, enrolled and coach.active and not away, away)
 
@@ -255,44 +266,18 @@ async def card_for(
         coach=contact(case.coach_id),
         backup=contact(case.backup_coach_id),
         covering=tuple(c for c in map(contact, cover_ids) if c is not None),
-        on_duty=tuple(on_duty_now(config, now, in_force)),
+        on_duty=tuple(on_duty_now(config, now_in_force)),
         details=details,
     )
 
 
-def on_duty_now(config: TeamConfig, now: datetime, in_force: _Now) -> list[Shift]:
-    """Who holds bureaudienst or piket at `now` (only duties held at this hour). Only each
-    shift's holder (or absent holder) is meant to be shown: its span may be cut to `now`.
-
-    Only the overrides and absences in force at `now` can change who holds a duty at `now`,
-    so those few rows are all that is loaded (load_roster reads every coach and a two-month
-    window, which a card cannot afford in a team of hundreds)."""
+def on_duty_now(config: TeamConfig, now_in_force: in_force.InForce) -> list[Shift]:
+    """Who holds bureaudienst or piket at this instant (only duties held at this hour). Only
+    each shift's holder (or absent holder) is meant to be shown: its span is cut to the
+    instant."""
     duties = [d for d in CONTACT_DUTIES if d in config.duties.rostered_duties()]
-    if not duties:
-        return []
-    # Rotation members are spelled as in the config; match the coaches' names onto them the
-    # way load_roster does (case and spacing ignored).
-    spelled = {_key(n): n for n in config.duties.members()}
-
-    def as_member(name: str) -> str:
-        return spelled.get(_key(name), name)
-
-    instant_end = now + timedelta(microseconds=1)
-    overrides = [
-        Override(duty, as_member(name), now, instant_end)  # type: ignore[arg-type]
-        for duty, name in in_force.overrides
-    ]
-    absences = [Absence(as_member(name), now, instant_end) for name in in_force.absent.values()]
-    shifts = []
-    for duty in duties:
-        shift = roster.holder_at(config, duty, now, overrides, absences)
-        if shift is not None:
-            shifts.append(shift)
-    return shifts
-
-
-def _key(name: str) -> str:
-    return normalise_name(name).casefold()
+    shifts = (now_in_force.holder(config, duty) for duty in duties)
+    return [shift for shift in shifts if shift is not None]
 
 
 # --- contacts and my families --------------------------------------------------------------

@@ -22,6 +22,7 @@ from bot.services.case_lookup import (
     Card,
     MyCase,
     NotFound,
+    People,
     card_for,
     find_case,
     my_cases,
@@ -47,12 +48,14 @@ async def look_up(
 ) -> Shown:
     found = await find_case(session, text)
     if isinstance(found, Ambiguous):
-        _audit(session, now, viewer, "case.lookup", "ambiguous", text, ",".join(found.codes))
+        await _audit(session, now, viewer, "case.lookup", "ambiguous", text, ",".join(found.codes))
         return Shown(ambiguous=found)
     if isinstance(found, NotFound):
-        _audit(session, now, viewer, "case.lookup", "not_found", text)
+        await _audit(session, now, viewer, "case.lookup", "not_found", text)
         return Shown(not_found=True)
-    return await show(session, config, viewer, found.case, now, via=f"query {text}")
+    return await show(
+        session, config, viewer, found.case, now, via=f"query {text}", people=found.people
+    )
 
 
 async def show_by_id(
@@ -61,20 +64,26 @@ async def show_by_id(
     """A pressed button: the case and the viewer's access are looked up again now."""
     case = await session.get(Case, case_id)
     if case is None:
-        _audit(session, now, viewer, "case.lookup", "not_found", f"#{case_id}")
+        await _audit(session, now, viewer, "case.lookup", "not_found", f"#{case_id}")
         return Shown(not_found=True)
     return await show(session, config, viewer, case, now, via="button")
 
 
 async def show(
-    session: AsyncSession, config: TeamConfig, viewer: Coach, case: Case, now: datetime, via: str
+    session: AsyncSession,
+    config: TeamConfig,
+    viewer: Coach,
+    case: Case,
+    now: datetime,
+    via: str,
+    people: People | None = None,
 ) -> Shown:
-    card = await card_for(session, config, viewer, case, now)
+    card = await card_for(session, config, viewer, case, now, people)
     if card is None:
-        _audit(session, now, viewer, "case.card", "refused", case.code, via)
+        await _audit(session, now, viewer, "case.card", "refused", case.code, via)
         return Shown(refused=True)
     detail = f"{','.join(sorted(card.relations))}; {via}"
-    _audit(session, now, viewer, "case.card", card.visibility.value, case.code, detail)
+    await _audit(session, now, viewer, "case.card", card.visibility.value, case.code, detail)
     return Shown(card=card)
 
 
@@ -97,18 +106,18 @@ async def contact(
     """Records today's contact, for coaches who may see the full card only."""
     found = await find_case(session, code)
     if isinstance(found, Ambiguous):
-        _audit(session, now, coach, "case.lookup", "ambiguous", code, ",".join(found.codes))
+        await _audit(session, now, coach, "case.lookup", "ambiguous", code, ",".join(found.codes))
         return ContactResult(ambiguous=found)
     if isinstance(found, NotFound):
-        _audit(session, now, coach, "case.lookup", "not_found", code)
+        await _audit(session, now, coach, "case.lookup", "not_found", code)
         return ContactResult(not_found=True)
     case = found.case
     relations = await relations_to(session, coach, case, now)
     if visibility(coach, relations) is not Visibility.FULL:
-        _audit(session, now, coach, "case.contact", "refused", case.code)
+        await _audit(session, now, coach, "case.contact", "refused", case.code)
         return ContactResult(refused=True)
     await record_contact(session, coach, case, config.local_date(now), now, note)
-    _audit(session, now, coach, "case.contact", "ok", case.code, ",".join(sorted(relations)))
+    await _audit(session, now, coach, "case.contact", "ok", case.code, ",".join(sorted(relations)))
     return ContactResult(recorded=case)
 
 
@@ -116,11 +125,11 @@ async def list_mine(
     session: AsyncSession, config: TeamConfig, coach: Coach, now: datetime
 ) -> list[MyCase]:
     items = await my_cases(session, config, coach, config.local_date(now))
-    _audit(session, now, coach, "case.list", "ok", coach.name, f"{len(items)} families")
+    await _audit(session, now, coach, "case.list", "ok", coach.name, f"{len(items)} families")
     return items
 
 
-def _audit(
+async def _audit(
     session: AsyncSession,
     now: datetime,
     actor: Coach,
@@ -129,7 +138,7 @@ def _audit(
     subject: str,
     detail: str | None = None,
 ) -> None:
-    audit.record(
+    await audit.write(
         session,
         at=now,
         action=action,

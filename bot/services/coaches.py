@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Coach, Role
@@ -22,11 +22,16 @@ async def find_by_name(session: AsyncSession, name: str) -> Coach | None:
     return await session.scalar(select(Coach).where(func.lower(Coach.name) == wanted))
 
 
+# Every update passes the access gate: the statement is built (and its cache key worked out)
+# once, not per update.
+_ENROLLED = select(Coach).where(
+    Coach.telegram_user_id == bindparam("telegram_user_id"), Coach.active.is_(True)
+)
+
+
 async def find_enrolled(session: AsyncSession, telegram_user_id: int) -> Coach | None:
     """The active team member behind a Telegram account, or None for everyone else."""
-    return await session.scalar(
-        select(Coach).where(Coach.telegram_user_id == telegram_user_id, Coach.active.is_(True))
-    )
+    return await session.scalar(_ENROLLED, {"telegram_user_id": telegram_user_id})
 
 
 async def add_coach(

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from bot.duty_config import Duty, DutyConfig
+from bot.duty_config import Duty, DutyConfig, OfficeHoursConfig
 from bot.team_config import TeamConfig
 
 Source = Literal["rotation", "override"]
@@ -114,22 +114,59 @@ def is_office_day(duties: DutyConfig, day: date) -> bool:
     return not (office.public_holidays_closed and day in _nl_holidays(day.year))
 
 
+def _office_window(
+    office: OfficeHoursConfig, duties: DutyConfig, tz: ZoneInfo, day: date
+) -> tuple[datetime, datetime] | None:
+    """The office-hour window of local `day` (UTC instants), or None on a closed day."""
+    key = (day, tz.key)
+    memo = office.window_memo
+    if key not in memo:
+        memo[key] = (
+            (_at(day, office.start, tz), _at(day, office.end, tz))
+            if is_office_day(duties, day)
+            else None
+        )
+    return memo[key]
+
+
 def _office_windows(
     duties: DutyConfig, tz: ZoneInfo, lo: datetime, hi: datetime
 ) -> list[tuple[datetime, datetime]]:
     """Office-hour windows, clipped to [lo, hi), in order."""
-    office = duties.office_hours
-    day = lo.astimezone(tz).date() - timedelta(days=1)
+    first = lo.astimezone(tz).date() - timedelta(days=1)
     last = hi.astimezone(tz).date() + timedelta(days=1)
-    windows: list[tuple[datetime, datetime]] = []
-    while day <= last:
-        if is_office_day(duties, day):
-            start = max(lo, _at(day, office.start, tz))
-            end = min(hi, _at(day, office.end, tz))
-            if start < end:
-                windows.append((start, end))
-        day += timedelta(days=1)
+    windows = []
+    for window_start, window_end in _days_windows(duties, tz, first, last):
+        start, end = max(lo, window_start), min(hi, window_end)
+        if start < end:
+            windows.append((start, end))
     return windows
+
+
+_RANGES_KEPT = 256
+
+
+def _days_windows(
+    duties: DutyConfig, tz: ZoneInfo, first: date, last: date
+) -> tuple[tuple[datetime, datetime], ...]:
+    """The office windows of the local days first..last. "Who is on duty now" asks for the
+    same two months around today over and over, so the last few ranges are kept."""
+    office = duties.office_hours
+    memo = office.ranges_memo
+    key = (first, last, tz.key)
+    found = memo.get(key)
+    if found is None:
+        windows = []
+        day = first
+        while day <= last:
+            window = _office_window(office, duties, tz, day)
+            if window is not None:
+                windows.append(window)
+            day += timedelta(days=1)
+        if len(memo) >= _RANGES_KEPT:
+            memo.clear()
+        found = memo[key] = tuple(windows)
+    return found
 
 
 def _active_windows(
