@@ -5,28 +5,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 
 from bot.alert_text import DECLINE, TAKE, CardFacts, card
 from bot.i18n import Translator
-from bot.models import AbsenceRecord, Alert, AlertStatus, Case, Coach, OutboxMessage
+from bot.models import Alert, AlertStatus, Case, Coach, OutboxMessage
 from bot.roster_text import WHEN
 from bot.scheduling.notices import Obsolete, Outcome, Render, Text
 from bot.services.alert_closing import OUTCOMES, REMINDER_KIND, SUMMARY_KIND
+from bot.services.roster_store import is_absent
 from bot.team_config import TeamConfig
 
-# Built once, as roster_store.is_absent: every alert message is worded with it.
-_ABSENT = (
-    select(AbsenceRecord.id)
-    .where(
-        AbsenceRecord.coach_id == bindparam("coach_id"),
-        AbsenceRecord.start <= bindparam("now"),
-        or_(AbsenceRecord.end.is_(None), AbsenceRecord.end > bindparam("now")),
-    )
-    .limit(1)
-)
+# Built once: every alert message is worded with these.
 _COACHES = select(Coach).where(Coach.id.in_(bindparam("ids", expanding=True)))
 
 
@@ -58,10 +50,7 @@ async def card_facts(session: AsyncSession, alert: Alert, now: datetime) -> Card
     own_id, backup_id = (case.coach_id, case.backup_coach_id) if case else (None, None)
     coaches = await _coaches(session, [alert.reporter_id, own_id, backup_id])
     reporter, own, backup = (coaches.get(i) for i in (alert.reporter_id, own_id, backup_id))  # type: ignore[arg-type]
-    absent = (
-        own is not None
-        and (await session.scalar(_ABSENT, {"coach_id": own.id, "now": now})) is not None
-    )
+    absent = own is not None and await is_absent(session, own.id, now)
     return CardFacts(
         case=case,
         own_coach=own.name if own else None,

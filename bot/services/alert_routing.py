@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.duty_config import Duty
 from bot.models import Case, CaseCover, Coach, CoverStatus, Role
 from bot.services import in_force, roster
-from bot.services.in_force import member_key
+from bot.services.roster_store import member_key
 from bot.team_config import TeamConfig
 
 # Built once: statement construction shows up in the time to the first alert.

@@ -15,8 +15,8 @@ from bot.duty_config import Duty
 from bot.models import AbsenceRecord, Coach, RosterOverride
 from bot.models.base import UTCDateTime
 from bot.services import roster
-from bot.services.coaches import normalise_name
 from bot.services.roster import Absence, Override, Shift
+from bot.services.roster_store import member_key
 from bot.team_config import TeamConfig
 
 _INSTANT = timedelta(microseconds=1)
@@ -61,11 +61,6 @@ def _statement():
 
 
 _IN_FORCE = _statement()
-
-
-def member_key(name: str) -> str:
-    """How rotation members are matched to coaches: case and spacing ignored (as load_roster)."""
-    return normalise_name(name).casefold()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.duty_config import Duty
@@ -26,7 +26,8 @@ from bot.team_config import TeamConfig
 MARGIN = roster.SEARCH_HORIZON + timedelta(days=1)
 
 
-def _key(name: str) -> str:
+def member_key(name: str) -> str:
+    """How rotation members are matched to coaches: case and spacing ignored."""
     return normalise_name(name).casefold()
 
 
@@ -66,7 +67,9 @@ def _canonical_config(config: TeamConfig, by_key: dict[str, Coach]) -> TeamConfi
     updates = {}
     for duty in ("bureaudienst", "piket", "piket_second"):
         rotation = duties.rotation(duty)
-        names = tuple(by_key[_key(n)].name if _key(n) in by_key else n for n in rotation.members)
+        names = tuple(
+            by_key[member_key(n)].name if member_key(n) in by_key else n for n in rotation.members
+        )
         if names != rotation.members:
             updates[duty] = rotation.model_copy(update={"members": names})
     if not updates:
@@ -74,17 +77,21 @@ def _canonical_config(config: TeamConfig, by_key: dict[str, Coach]) -> TeamConfi
     return config.model_copy(update={"duties": duties.model_copy(update=updates)})
 
 
+# Built once: every crisis alert message is worded with it.
+_ABSENT = (
+    select(AbsenceRecord.id)
+    .where(
+        AbsenceRecord.coach_id == bindparam("coach_id"),
+        AbsenceRecord.start <= bindparam("instant"),
+        or_(AbsenceRecord.end.is_(None), AbsenceRecord.end > bindparam("instant")),
+    )
+    .limit(1)
+)
+
+
 async def is_absent(session: AsyncSession, coach_id: int, instant: datetime) -> bool:
     """Whether the coach is absent at `instant`: one query, for when no roster is needed."""
-    found = await session.scalar(
-        select(AbsenceRecord.id)
-        .where(
-            AbsenceRecord.coach_id == coach_id,
-            AbsenceRecord.start <= instant,
-            or_(AbsenceRecord.end.is_(None), AbsenceRecord.end > instant),
-        )
-        .limit(1)
-    )
+    found = await session.scalar(_ABSENT, {"coach_id": coach_id, "instant": instant})
     return found is not None
 
 
@@ -93,7 +100,7 @@ async def load_roster(
 ) -> RosterState:
     """Everything needed to answer roster questions about [start, end)."""
     coaches = list(await session.scalars(select(Coach)))
-    by_key = {_key(c.name): c for c in coaches}
+    by_key = {member_key(c.name): c for c in coaches}
     by_id = {c.id: c for c in coaches}
     lo, hi = start - MARGIN, end + MARGIN
     override_rows = await session.scalars(
@@ -117,7 +124,7 @@ async def load_roster(
     )
     absences = [Absence(by_id[row.coach_id].name, row.start, row.end) for row in absence_rows]
     canonical = _canonical_config(config, by_key)
-    unlinked = [n for n in canonical.duties.members() if _key(n) not in by_key]
+    unlinked = [n for n in canonical.duties.members() if member_key(n) not in by_key]
     return RosterState(
         config=canonical,
         overrides=overrides,
