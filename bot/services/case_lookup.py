@@ -156,10 +156,6 @@ def _live_covers(case_id: object):
     )
 
 
-async def covering_coach_ids(session: AsyncSession, case_id: int) -> list[int]:
-    return list(await session.scalars(_live_covers(case_id).order_by(CaseCover.id)))
-
-
 _COVERS = _live_covers(bindparam("case_id"))
 # The family's coach, backup and covering coaches, each marked whether covering.
 _PEOPLE = (
@@ -178,15 +174,7 @@ _PEOPLE = (
 # through an alias, not correlated with the outer case: PostgreSQL would run a correlated
 # subquery once per coach in the team.
 _COVERED = aliased(Case)
-_CODE_COVERS = (
-    select(CaseCover.coach_id)
-    .join(_COVERED, _COVERED.id == CaseCover.case_id)
-    .where(
-        _COVERED.code == bindparam("code"),
-        CaseCover.status == CoverStatus.ACCEPTED,
-        CaseCover.released_at.is_(None),
-    )
-)
+_CODE_COVERS = _live_covers(_COVERED.id).where(_COVERED.code == bindparam("code"))
 _EXACT_WITH_PEOPLE = (
     select(Case, Coach, Coach.id.in_(_CODE_COVERS))
     .outerjoin(
