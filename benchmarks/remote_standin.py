@@ -77,19 +77,28 @@ def _child(conn: Connection, users: list[tuple[int, str]]) -> None:
     asyncio.run(_serve(conn, users))
 
 
-async def _serve(conn: Connection, users: list[tuple[int, str]]) -> None:
+async def _started(users: list[tuple[int, str]]) -> BotApiStandIn:
+    """A running stand-in where each user has opened a private chat with the bot."""
     standin = BotApiStandIn()
     await standin.start()
     for user_id, name in users:
         standin.add_user(user_id, name)
         standin.open_chat(user_id)
+    return standin
+
+
+async def _call(standin: BotApiStandIn, target: str, args: tuple) -> Any:
+    module, _, name = target.partition(":")
+    return await getattr(importlib.import_module(module), name)(standin, *args)
+
+
+async def _serve(conn: Connection, users: list[tuple[int, str]]) -> None:
+    standin = await _started(users)
     conn.send((True, (standin.token, standin.base_url, standin.base_file_url)))
     try:
         while (job := await asyncio.to_thread(conn.recv)) is not None:
-            target, args = job
-            module, _, name = target.partition(":")
             try:
-                result = await getattr(importlib.import_module(module), name)(standin, *args)
+                result = await _call(standin, *job)
             except Exception:
                 conn.send((False, traceback.format_exc()))
             else:
@@ -105,13 +114,9 @@ class LocalStandIn:
 
     def __init__(self, users: list[tuple[int, str]]) -> None:
         self._users = users
-        self._standin = BotApiStandIn()
 
     async def __aenter__(self) -> Self:
-        await self._standin.start()
-        for user_id, name in self._users:
-            self._standin.add_user(user_id, name)
-            self._standin.open_chat(user_id)
+        self._standin = await _started(self._users)
         self.token = self._standin.token
         self.base_url = self._standin.base_url
         self.base_file_url = self._standin.base_file_url
@@ -121,8 +126,7 @@ class LocalStandIn:
         await self._standin.stop()
 
     async def run(self, target: str, *args: Any) -> Any:
-        module, _, name = target.partition(":")
-        return await getattr(importlib.import_module(module), name)(self._standin, *args)
+        return await _call(self._standin, target, args)
 
 
 def stand_in(users: list[tuple[int, str]], *, in_process: bool) -> RemoteStandIn | LocalStandIn:
