@@ -1,11 +1,13 @@
 """How long `/case CODE` takes through the Bot API stand-in, against a bare PTB echo bot on the
-same stand-in (the floor: polling, HTTP and PTB with no work at all).
+same stand-in (the floor: polling, HTTP and PTB with no work at all) and against the same echo
+bot committing one audit row before it answers (the floor for an answer that is audited first).
 
     .venv/bin/python -m benchmarks.case_bench [--lookups N] [--rounds N] [--no-postgres]
 
 For each database (SQLite file, PostgreSQL throwaway database created and dropped here) and
 each team size (70 families / 10 coaches, 10,000 families / 500 coaches), in alternating
-blocks: the echo bot answers N messages, then the real Application answers N `/case CODE`
+blocks: the echo bot answers N messages, the audited echo bot N more, then the real
+Application answers N `/case CODE`
 look-ups (half by the family's own coach: full card; half by another coach: contact only).
 Times run from handing the update to the stand-in to the reply being stored in the chat.
 
@@ -27,6 +29,7 @@ from pathlib import Path
 
 import asyncpg
 from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
 
@@ -47,6 +50,7 @@ from bot.models import (
 )
 from bot.runtime import Runtime
 from bot.scheduling.clock import SystemClock
+from bot.services import audit
 from bot.standin import BotApiStandIn
 from bot.team_config import TeamConfig
 
@@ -177,6 +181,40 @@ async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(update.effective_message.text)
 
 
+def _audited_echo(sessionmaker: async_sessionmaker[AsyncSession]):
+    """The echo bot that first commits the audit row a look-up needs, as the real bot does
+    (`audit.write` in a session, committed before the answer goes out): the floor for any
+    answer that must leave a trail before it is given."""
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        async with sessionmaker() as session:
+            await audit.write(
+                session,
+                at=datetime.now(UTC),
+                action="case.card",
+                outcome="echo",
+                telegram_id=update.effective_user.id,
+                subject=message.text[:120],
+            )
+            await session.commit()
+        await message.reply_text(message.text)
+
+    return echo
+
+
+def _echo_bot(standin, callback) -> Application:
+    bot = (
+        ApplicationBuilder()
+        .token(standin.token)
+        .base_url(standin.base_url)
+        .base_file_url(standin.base_file_url)
+        .build()
+    )
+    bot.add_handler(CommandHandler("case", callback))
+    return bot
+
+
 async def running(app: Application):
     await app.initialize()
     if app.post_init:
@@ -212,26 +250,22 @@ async def measure(url: str, coaches: int, cases: int, args: argparse.Namespace) 
     users = [(FIRST_USER + n, f"Coach{n}") for n in range(coaches)]
     rng = random.Random(11)
     pace = args.pace / 1000
-    floor: list[float] = []
-    card: list[float] = []
+    figures: dict[str, list[float]] = {"floor": [], "audited": [], "case": []}
     try:
         async with stand_in(users, in_process=args.in_process) as standin:
             for _ in range(args.rounds):
-                echo = (
-                    ApplicationBuilder()
-                    .token(standin.token)
-                    .base_url(standin.base_url)
-                    .base_file_url(standin.base_file_url)
-                    .build()
-                )
-                echo.add_handler(CommandHandler("case", _echo))
-                items = [
-                    (user, f"/case {code}")
-                    for user, code in (rng.choice(families) for _ in range(args.lookups))
-                ]
-                await running(echo)
-                floor += await standin.run(DRIVER, items, pace)
-                await stopping(echo)
+                for key, callback in (
+                    ("floor", _echo),
+                    ("audited", _audited_echo(runtime.sessionmaker)),
+                ):
+                    echo = _echo_bot(standin, callback)
+                    items = [
+                        (user, f"/case {code}")
+                        for user, code in (rng.choice(families) for _ in range(args.lookups))
+                    ]
+                    await running(echo)
+                    figures[key] += await standin.run(DRIVER, items, pace)
+                    await stopping(echo)
 
                 items = []
                 for number in range(args.lookups):
@@ -246,11 +280,11 @@ async def measure(url: str, coaches: int, cases: int, args: argparse.Namespace) 
                     base_file_url=standin.base_file_url,
                 )
                 await running(app)
-                card += await standin.run(DRIVER, items, pace)
+                figures["case"] += await standin.run(DRIVER, items, pace)
                 await stopping(app)
     finally:
         await engine.dispose()
-    return {"floor": floor, "case": card}
+    return figures
 
 
 async def pg_database(create: bool) -> None:
@@ -287,19 +321,22 @@ async def main(args: argparse.Namespace) -> None:
         f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     )
     print(
-        f"{args.rounds} rounds of {args.lookups} echo messages then {args.lookups} /case look-ups"
+        f"{args.rounds} rounds of {args.lookups} echo messages, {args.lookups} audited echoes "
+        f"and {args.lookups} /case look-ups"
     )
     print(
-        "| database | families / coaches | echo p50 | echo p99 | /case p50 | /case p99 "
-        "| ratio p50 | ratio p99 |"
+        "| database | families / coaches | echo p50 / p99 | echo + audit row p50 / p99 "
+        "| /case p50 / p99 | /case ÷ echo p50 / p99 | /case ÷ echo + audit p50 / p99 |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for backend, coaches, cases, figures in results:
         f50, f99 = pct(figures["floor"], 50), pct(figures["floor"], 99)
+        a50, a99 = pct(figures["audited"], 50), pct(figures["audited"], 99)
         c50, c99 = pct(figures["case"], 50), pct(figures["case"], 99)
         print(
-            f"| {backend} | {cases:,} / {coaches} | {f50:.1f} ms | {f99:.1f} ms | {c50:.1f} ms | "
-            f"{c99:.1f} ms | {c50 / f50:.2f}× | {c99 / f99:.2f}× |"
+            f"| {backend} | {cases:,} / {coaches} | {f50:.1f} / {f99:.1f} ms "
+            f"| {a50:.1f} / {a99:.1f} ms | {c50:.1f} / {c99:.1f} ms "
+            f"| {c50 / f50:.2f}× / {c99 / f99:.2f}× | {c50 / a50:.2f}× / {c99 / a99:.2f}× |"
         )
 
 
