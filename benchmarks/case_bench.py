@@ -177,16 +177,16 @@ class Replies:
         return (time.perf_counter() - started) * 1000
 
 
-async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(update.effective_message.text)
 
 
-def _audited_echo(sessionmaker: async_sessionmaker[AsyncSession]):
+def audited_echo(sessionmaker: async_sessionmaker[AsyncSession]):
     """The echo bot that first commits the audit row a look-up needs, as the real bot does
     (`audit.write` in a session, committed before the answer goes out): the floor for any
     answer that must leave a trail before it is given."""
 
-    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def audited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         async with sessionmaker() as session:
             await audit.write(
@@ -200,10 +200,10 @@ def _audited_echo(sessionmaker: async_sessionmaker[AsyncSession]):
             await session.commit()
         await message.reply_text(message.text)
 
-    return echo
+    return audited
 
 
-def _echo_bot(standin, callback) -> Application:
+def echo_bot(standin, callback) -> Application:
     bot = (
         ApplicationBuilder()
         .token(standin.token)
@@ -255,17 +255,17 @@ async def measure(url: str, coaches: int, cases: int, args: argparse.Namespace) 
         async with stand_in(users, in_process=args.in_process) as standin:
             for _ in range(args.rounds):
                 for key, callback in (
-                    ("floor", _echo),
-                    ("audited", _audited_echo(runtime.sessionmaker)),
+                    ("floor", echo),
+                    ("audited", audited_echo(runtime.sessionmaker)),
                 ):
-                    echo = _echo_bot(standin, callback)
+                    bot = echo_bot(standin, callback)
                     items = [
                         (user, f"/case {code}")
                         for user, code in (rng.choice(families) for _ in range(args.lookups))
                     ]
-                    await running(echo)
+                    await running(bot)
                     figures[key] += await standin.run(DRIVER, items, pace)
-                    await stopping(echo)
+                    await stopping(bot)
 
                 items = []
                 for number in range(args.lookups):

@@ -148,7 +148,7 @@ async def main(args: argparse.Namespace) -> None:
         async with stand_in(users, in_process=False) as standin:
             app: Application
             if args.echo:
-                app = case_bench._echo_bot(standin, case_bench._echo)
+                app = case_bench.echo_bot(standin, case_bench.echo)
             else:
                 app = build_application(
                     runtime,
@@ -167,6 +167,8 @@ async def main(args: argparse.Namespace) -> None:
     print("| moment | p50 | p90 |")
     print("|---|---:|---:|")
     lookups = _per_lookup()
+    if len(lookups) != len(times):
+        print(f"(warning: {len(lookups)} fetches for {len(times)} look-ups; moments misaligned)")
     for label, key in STAGES:
         offsets = [
             (moments[key] - queued) * 1000
