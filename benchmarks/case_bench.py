@@ -29,7 +29,7 @@ from pathlib import Path
 
 import asyncpg
 from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
 
@@ -164,17 +164,58 @@ class Replies:
 
         world.new_message = recording
 
-    async def round_trip(
+    async def exchange(
         self, standin: BotApiStandIn, user_id: int, text: str, pace: float
-    ) -> float:
+    ) -> tuple[float, float]:
+        """When the message was queued and when the bot's answer was stored."""
         # Telegram allows a bot 30 messages a second, and PTB's AIORateLimiter holds the real
         # bot to that: look-ups back to back would time the limiter's queue, not the bot.
         await asyncio.sleep(pace)
         self.chat, self.event = user_id, asyncio.Event()
-        started = time.perf_counter()
+        queued = time.perf_counter()
         await standin.send_message(user_id, text)
         await asyncio.wait_for(self.event.wait(), 30)
-        return (time.perf_counter() - started) * 1000
+        return queued, time.perf_counter()
+
+
+def replies_of(standin: BotApiStandIn) -> Replies:
+    """The stand-in's one Replies: a driver runs once per block, in the same process."""
+    replies = getattr(standin, "case_bench_replies", None)
+    if replies is None:
+        replies = standin.case_bench_replies = Replies(standin)
+    return replies
+
+
+def users_of(coaches: int) -> list[tuple[int, str]]:
+    return [(FIRST_USER + n, f"Coach{n}") for n in range(coaches)]
+
+
+def lookups(
+    rng: random.Random, families: list[tuple[int, str]], coaches: int, count: int
+) -> list[tuple[int, str]]:
+    """Half by the family's own coach (full card), half by someone else (contact only)."""
+    items = []
+    for number in range(count):
+        own, code = rng.choice(families)
+        user = own if number % 2 == 0 else FIRST_USER + rng.randrange(1, coaches)
+        items.append((user, f"/case {code}"))
+    return items
+
+
+async def prepare(
+    url: str, coaches: int, cases: int
+) -> tuple[AsyncEngine, Runtime, list[tuple[int, str]]]:
+    """The seeded database, an engine on it, the bot's runtime, and the families."""
+    config = team_config(coaches)
+    families = await seed(url, coaches, cases, config)
+    engine = make_engine(url)
+    runtime = Runtime(
+        config=config,
+        sessionmaker=make_sessionmaker(engine),
+        clock=SystemClock(),
+        tick_seconds=None,
+    )
+    return engine, runtime, families
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -231,23 +272,14 @@ async def stopping(app: Application) -> None:
 
 async def drive(standin: BotApiStandIn, items: list[tuple[int, str]], pace: float) -> list[float]:
     """Runs in the stand-in's process: each message's round trip, in ms."""
-    replies = getattr(standin, "case_bench_replies", None)
-    if replies is None:
-        replies = standin.case_bench_replies = Replies(standin)
-    return [await replies.round_trip(standin, user, text, pace) for user, text in items]
+    replies = replies_of(standin)
+    times = [await replies.exchange(standin, user, text, pace) for user, text in items]
+    return [(stored - queued) * 1000 for queued, stored in times]
 
 
 async def measure(url: str, coaches: int, cases: int, args: argparse.Namespace) -> dict:
-    config = team_config(coaches)
-    families = await seed(url, coaches, cases, config)
-    engine = make_engine(url)
-    runtime = Runtime(
-        config=config,
-        sessionmaker=make_sessionmaker(engine),
-        clock=SystemClock(),
-        tick_seconds=None,
-    )
-    users = [(FIRST_USER + n, f"Coach{n}") for n in range(coaches)]
+    engine, runtime, families = await prepare(url, coaches, cases)
+    users = users_of(coaches)
     rng = random.Random(11)
     pace = args.pace / 1000
     figures: dict[str, list[float]] = {"floor": [], "audited": [], "case": []}
@@ -267,12 +299,7 @@ async def measure(url: str, coaches: int, cases: int, args: argparse.Namespace) 
                     figures[key] += await standin.run(DRIVER, items, pace)
                     await stopping(bot)
 
-                items = []
-                for number in range(args.lookups):
-                    own, code = rng.choice(families)
-                    # Half by the own coach (full card), half by someone else (contact only).
-                    user = own if number % 2 == 0 else FIRST_USER + rng.randrange(1, coaches)
-                    items.append((user, f"/case {code}"))
+                items = lookups(rng, families, coaches, args.lookups)
                 app = build_application(
                     runtime,
                     token=standin.token,

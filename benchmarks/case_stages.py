@@ -29,10 +29,7 @@ from telegram.request import HTTPXRequest
 from benchmarks import case_bench
 from benchmarks.remote_standin import stand_in
 from bot.app import build_application
-from bot.db import make_engine, make_sessionmaker
 from bot.handlers import access, case_card
-from bot.runtime import Runtime
-from bot.scheduling.clock import SystemClock
 from bot.standin import BotApiStandIn
 
 DRIVER = "benchmarks.case_stages:drive"
@@ -97,18 +94,8 @@ async def drive(
 ) -> list[tuple[float, float]]:
     """Runs in the stand-in's process: per look-up, when it was queued and when the answer
     was stored."""
-    replies = getattr(standin, "case_bench_replies", None)
-    if replies is None:
-        replies = standin.case_bench_replies = case_bench.Replies(standin)
-    times = []
-    for user, text in items:
-        await asyncio.sleep(pace)
-        replies.chat, replies.event = user, asyncio.Event()
-        queued = time.perf_counter()
-        await standin.send_message(user, text)
-        await asyncio.wait_for(replies.event.wait(), 30)
-        times.append((queued, time.perf_counter()))
-    return times
+    replies = case_bench.replies_of(standin)
+    return [await replies.exchange(standin, user, text, pace) for user, text in items]
 
 
 def _per_lookup() -> list[dict[str, float]]:
@@ -128,24 +115,10 @@ async def main(args: argparse.Namespace) -> None:
         f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='case-stages-')) / 'db.sqlite3'}"
     )
     coaches = 10
-    config = case_bench.team_config(coaches)
-    families = await case_bench.seed(url, coaches, 70, config)
-    engine = make_engine(url)
-    runtime = Runtime(
-        config=config,
-        sessionmaker=make_sessionmaker(engine),
-        clock=SystemClock(),
-        tick_seconds=None,
-    )
-    rng = random.Random(5)
-    items = []
-    for number in range(args.lookups):
-        own, code = rng.choice(families)
-        user = own if number % 2 == 0 else case_bench.FIRST_USER + rng.randrange(1, coaches)
-        items.append((user, f"/case {code}"))
-    users = [(case_bench.FIRST_USER + n, f"Coach{n}") for n in range(coaches)]
+    engine, runtime, families = await case_bench.prepare(url, coaches, 70)
+    items = case_bench.lookups(random.Random(5), families, coaches, args.lookups)
     try:
-        async with stand_in(users, in_process=False) as standin:
+        async with stand_in(case_bench.users_of(coaches), in_process=False) as standin:
             app: Application
             if args.echo:
                 app = case_bench.echo_bot(standin, case_bench.echo)
