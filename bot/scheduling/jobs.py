@@ -7,6 +7,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, ContextTypes
@@ -26,6 +28,10 @@ ALERT_JOB = "achtervang-alerts"
 WAKE_JOB = "achtervang-alert-wake"
 _LOCK = "tick_lock"
 _ALERT_LOCK = "alert_tick_lock"
+# Escalations per transaction. On SQLite a transaction holds the database's only write lock:
+# a burst of escalations in one transaction would keep a new crisis from being stored until
+# every one of them was done.
+ESCALATION_BATCH = 10
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,7 +59,12 @@ async def run_alert_tick(application: Application) -> None:
     runtime: Runtime = application.bot_data["runtime"]
     started = runtime.clock.now()
     async with application.bot_data.setdefault(_ALERT_LOCK, asyncio.Lock()):
-        await _update_then_send(application, escalate_due, "escalating crisis alerts failed")
+        await _update_then_send(
+            application,
+            partial(escalate_due, limit=ESCALATION_BATCH),
+            "escalating crisis alerts failed",
+            batch=ESCALATION_BATCH,
+        )
     await wake_at_next_deadline(application, handled_until=started)
 
 
@@ -80,14 +91,21 @@ async def wake_at_next_deadline(
 
 async def _update_then_send(
     application: Application,
-    update: Callable[[AsyncSession, TeamConfig, datetime], Awaitable[object]],
+    update: Callable[[AsyncSession, TeamConfig, datetime], Awaitable[Any]],
     failure: str,
+    batch: int | None = None,
 ) -> None:
+    """Runs `update` in a transaction and sends what is due. With a `batch` size, `update`
+    handles at most that many items and returns them; it runs again, in a new transaction,
+    for as long as it comes back full."""
     runtime: Runtime = application.bot_data["runtime"]
     try:
-        async with runtime.sessionmaker() as session:
-            await update(session, runtime.config, runtime.clock.now())
-            await session.commit()
+        while True:
+            async with runtime.sessionmaker() as session:
+                done = await update(session, runtime.config, runtime.clock.now())
+                await session.commit()
+            if batch is None or len(done) < batch:
+                break
     except Exception:
         # Sending what is already in the outbox matters more than adding to it.
         log.exception(failure)

@@ -61,6 +61,7 @@ _DUE = (
     select(Alert)
     .where(Alert.status == AlertStatus.OPEN, Alert.next_deadline <= bindparam("now"))
     .order_by(Alert.next_deadline)
+    .limit(bindparam("limit"))
     .with_for_update(skip_locked=True)
 )
 _NEXT_DEADLINE = select(func.min(Alert.next_deadline)).where(Alert.status == AlertStatus.OPEN)
@@ -269,10 +270,13 @@ async def _give_up(session: AsyncSession, alert: Alert, now: datetime) -> None:
     await session.flush()
 
 
-async def escalate_due(session: AsyncSession, config: TeamConfig, now: datetime) -> list[int]:
-    """Escalates every open alert whose step went unanswered; returns their ids. On
-    PostgreSQL a second instance skips the alerts this one is escalating."""
-    due = list(await session.scalars(_DUE, {"now": now}))
+async def escalate_due(
+    session: AsyncSession, config: TeamConfig, now: datetime, limit: int = 1000
+) -> list[int]:
+    """Escalates the open alerts whose step went unanswered, the most overdue first and at
+    most `limit` of them; returns their ids. On PostgreSQL a second instance skips the alerts
+    this one is escalating."""
+    due = list(await session.scalars(_DUE, {"now": now, "limit": limit}))
     for alert in due:
         await _advance(session, config, alert, now)
     return [alert.id for alert in due]

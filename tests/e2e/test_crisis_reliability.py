@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.models import OutboxMessage, OutboxStatus, Role
 from bot.scheduling.dispatcher import dispatch_due
-from bot.scheduling.jobs import run_alert_tick
+from bot.scheduling.jobs import ESCALATION_BATCH, run_alert_tick
 from bot.services.alerts import raise_alert
 from bot.team_config import TeamConfig
 from tests.e2e.conftest import coach_named
@@ -177,3 +177,25 @@ async def test_two_dispatchers_at_once_send_each_alert_once(
     shown = [m["text"].split("\n")[0] for m in standin.bot_messages(team["Bram"].user_id)]
     shown = [line for line in shown if line.startswith("🚨")]
     assert len(shown) == 20 and len(set(shown)) == 20, sorted(shown)
+
+
+async def test_a_burst_of_escalations_all_go_out_in_one_tick(
+    team, standin, bot_app, clock, sessionmaker, config
+):
+    """More alerts fall due at once than one transaction escalates (say, after a restart):
+    the tick goes on until every one of them has had its next step, once."""
+    count = ESCALATION_BATCH * 2 + 5
+    eva = await coach_named(sessionmaker, "Eva Mulder")
+    async with sessionmaker() as session:
+        for number in range(count):
+            await raise_alert(
+                session, config, reporter=eva, code=f"GZ-{number}", text="nood", now=clock.now()
+            )
+        await session.commit()
+    await run_alert_tick(bot_app)
+    clock.advance(WAIT + timedelta(seconds=1))
+    await run_alert_tick(bot_app)
+
+    shown = [m["text"].split("\n")[0] for m in standin.bot_messages(team["Fleur"].user_id)]
+    shown = [line for line in shown if line.startswith("🚨")]
+    assert sorted(shown) == sorted(f"🚨 CRISISMELDING GZ-{n}" for n in range(count))

@@ -140,3 +140,26 @@ async def test_someone_not_alerted_cannot_take_or_decline(session, config, team)
         alerts.Outcome.NOT_YOURS
     )
     assert alert.status is AlertStatus.OPEN
+
+
+async def test_escalating_in_batches_takes_the_most_overdue_first(session, config, team):
+    cem = team["Cem"]
+    raised = []
+    for minute in range(3):
+        raised.append(
+            await alerts.raise_alert(
+                session,
+                config,
+                reporter=cem,
+                code=f"GZ-{minute}",
+                text="help",
+                now=NIGHT + timedelta(minutes=minute),
+            )
+        )
+    now = NIGHT + timedelta(minutes=5)
+    assert await alerts.escalate_due(session, config, now, limit=2) == [
+        raised[0].id,
+        raised[1].id,
+    ]
+    assert await alerts.escalate_due(session, config, now, limit=2) == [raised[2].id]
+    assert await alerts.escalate_due(session, config, now, limit=2) == []
