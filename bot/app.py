@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -43,6 +42,7 @@ from bot.handlers import (
 )
 from bot.handlers.context import AchtervangContext
 from bot.handlers.menu import register_all_member_menus, register_public_menu
+from bot.rate_limit import UrgentFirstRateLimiter
 from bot.runtime import Runtime
 from bot.scheduling import jobs
 
@@ -84,7 +84,7 @@ def build_application(
         .base_file_url(base_file_url)
         .context_types(ContextTypes(context=AchtervangContext))
         .defaults(Defaults(tzinfo=ZoneInfo(runtime.config.timezone)))
-        .rate_limiter(AIORateLimiter())
+        .rate_limiter(UrgentFirstRateLimiter())
         .post_init(_on_startup)
         .build()
     )

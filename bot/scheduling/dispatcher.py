@@ -9,11 +9,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
 from bot.models import Coach, OutboxMessage, OutboxStatus
+from bot.rate_limit import URGENT
 from bot.runtime import Runtime
 from bot.scheduling import outbox
 from bot.scheduling.notices import Obsolete, Probe, Text
@@ -35,7 +37,7 @@ class Unreachable(Exception):
     no Telegram account linked)."""
 
 
-async def dispatch_due(bot: Bot, runtime: Runtime) -> int:
+async def dispatch_due(bot: ExtBot, runtime: Runtime) -> int:
     """Sends everything due now, including what sending adds (an unreachable coach's report
     goes out in the same tick); returns how many rows were handled."""
     handled = 0
@@ -52,18 +54,19 @@ async def dispatch_due(bot: Bot, runtime: Runtime) -> int:
 
 
 async def send_claimed(
-    bot: Bot, runtime: Runtime, session: AsyncSession, rows: Iterable[OutboxMessage]
+    bot: ExtBot, runtime: Runtime, session: AsyncSession, rows: Iterable[OutboxMessage]
 ) -> None:
     """Sends messages the caller stored already claimed and committed (a new crisis alert's
     first step), in the caller's session: the rows as stored, and what the caller loaded to
     decide the recipients (still referenced, so still in the session) for rendering, so the
-    first alert goes out with the fewest round trips."""
+    first alert goes out with the fewest round trips. They go ahead of any other message
+    waiting for Telegram's rate limit: nobody has been alerted to this crisis yet."""
     for row in rows:
-        await _send_row(bot, runtime, session, row)
+        await _send_row(bot, runtime, session, row, urgent=True)
         await session.commit()
 
 
-async def _deliver_all(bot: Bot, runtime: Runtime, rows: list[OutboxMessage]) -> None:
+async def _deliver_all(bot: ExtBot, runtime: Runtime, rows: list[OutboxMessage]) -> None:
     gate = asyncio.Semaphore(CONCURRENT_SENDS)
 
     async def one(row: OutboxMessage) -> None:
@@ -73,7 +76,7 @@ async def _deliver_all(bot: Bot, runtime: Runtime, rows: list[OutboxMessage]) ->
     await asyncio.gather(*(one(row) for row in rows))
 
 
-async def _deliver(bot: Bot, runtime: Runtime, claimed: OutboxMessage) -> None:
+async def _deliver(bot: ExtBot, runtime: Runtime, claimed: OutboxMessage) -> None:
     async with runtime.sessionmaker() as session:
         # As claimed and committed: no need to read it again.
         row = await session.merge(claimed, load=False)
@@ -81,7 +84,9 @@ async def _deliver(bot: Bot, runtime: Runtime, claimed: OutboxMessage) -> None:
         await session.commit()
 
 
-async def _send_row(bot: Bot, runtime: Runtime, session: AsyncSession, row: OutboxMessage) -> None:
+async def _send_row(
+    bot: ExtBot, runtime: Runtime, session: AsyncSession, row: OutboxMessage, urgent: bool = False
+) -> None:
     """Renders and sends one claimed row and settles it in the session; the caller commits."""
     if row.status != OutboxStatus.SENDING:
         return
@@ -99,7 +104,7 @@ async def _send_row(bot: Bot, runtime: Runtime, session: AsyncSession, row: Outb
                 await bot.send_chat_action(chat_id, ChatAction.TYPING)
                 outbox.mark_sent(row, now, None)
             else:
-                message_id = await _send(bot, chat_id, outcome)
+                message_id = await _send(bot, chat_id, outcome, urgent)
                 outbox.mark_sent(row, now, message_id)
                 if row.kind == "alert":
                     audit.record(
@@ -149,8 +154,9 @@ def _chat_of(row: OutboxMessage, coach: Coach | None) -> int:
     return coach.telegram_user_id
 
 
-async def _send(bot: Bot, chat_id: int, text: Text) -> int:
+async def _send(bot: ExtBot, chat_id: int, text: Text, urgent: bool) -> int:
     message_id = 0
+    priority = URGENT if urgent else None
     for number, part in enumerate(text.parts, start=1):
         markup = None
         if text.buttons and number == len(text.parts):
@@ -160,7 +166,9 @@ async def _send(bot: Bot, chat_id: int, text: Text) -> int:
                     for row in text.buttons
                 ]
             )
-        message = await bot.send_message(chat_id, part, reply_markup=markup)
+        message = await bot.send_message(
+            chat_id, part, reply_markup=markup, rate_limit_args=priority
+        )
         message_id = message.message_id
     return message_id
 
