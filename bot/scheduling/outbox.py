@@ -136,6 +136,10 @@ _PICK = (
     .cte("pick")
     .prefix_with("MATERIALIZED", dialect="postgresql")
 )
+# Whether anything is due at all: a read, which on SQLite needs no lock.
+_ANY_DUE = (
+    select(OutboxMessage.id).where(_PENDING, OutboxMessage.due_at <= bindparam("now")).limit(1)
+)
 _CLAIM = (
     update(OutboxMessage)
     .where(_PENDING, OutboxMessage.id.in_(select(_PICK.c.id)))
@@ -152,7 +156,12 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> li
 
     One statement claims them all, and only rows still pending: SQLite ignores FOR UPDATE,
     so two dispatchers running at once (the /crisis handler and the alert tick) may both pick
-    a row, and only one of them may send it."""
+    a row, and only one of them may send it.
+
+    Nothing due is the usual answer (every dispatch ends by asking once more), and claiming is
+    a write: on SQLite it would wait for, and hold up, the one write lock to find nothing."""
+    if await session.scalar(_ANY_DUE, {"now": now}) is None:
+        return []
     rows = list(await session.scalars(_CLAIM, {"now": now, "limit": limit}))
     urgent = URGENT_KINDS
     return sorted(rows, key=lambda r: (r.kind not in urgent, r.due_at, r.id))
