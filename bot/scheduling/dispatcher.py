@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -30,6 +31,8 @@ MAX_ROUNDS = 5
 # Sends in flight at once: a burst of escalations goes out at the rate limiter's pace instead
 # of one round trip after the other. Each send has its own session and transaction.
 CONCURRENT_SENDS = 8
+# Seconds a send's commit waits for its turn (see _turn).
+TURN_WAIT = 0.05
 
 
 class Unreachable(Exception):
@@ -68,20 +71,43 @@ async def send_claimed(
 
 async def _deliver_all(bot: ExtBot, runtime: Runtime, rows: list[OutboxMessage]) -> None:
     gate = asyncio.Semaphore(CONCURRENT_SENDS)
+    turns = asyncio.Lock()
 
     async def one(row: OutboxMessage) -> None:
         async with gate:
-            await _deliver(bot, runtime, row)
+            await _deliver(bot, runtime, row, turns)
 
     await asyncio.gather(*(one(row) for row in rows))
 
 
-async def _deliver(bot: ExtBot, runtime: Runtime, claimed: OutboxMessage) -> None:
+async def _deliver(
+    bot: ExtBot, runtime: Runtime, claimed: OutboxMessage, turns: asyncio.Lock
+) -> None:
     async with runtime.sessionmaker() as session:
         # As claimed and committed: no need to read it again.
         row = await session.merge(claimed, load=False)
         await _send_row(bot, runtime, session, row)
-        await session.commit()
+        async with _turn(turns):
+            await session.commit()
+
+
+@asynccontextmanager
+async def _turn(turns: asyncio.Lock) -> AsyncIterator[None]:
+    """The sends overlap; their commits take turns. Writers that meet on SQLite wait in its
+    busy handler, which sleeps 1, 2, 5, 10 … 25 ms between tries: eight commits at once kept
+    each other, and a new crisis being stored, waiting up to 80 ms. A send that already wrote
+    (reporting a coach unreachable) may hold the database lock that the one whose turn it is
+    needs, so a turn is waited for only briefly, never into a deadlock."""
+    try:
+        async with asyncio.timeout(TURN_WAIT):
+            await turns.acquire()
+    except TimeoutError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        turns.release()
 
 
 async def _send_row(
