@@ -14,11 +14,11 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any, Final
 
-from telegram._utils.types import JSONDict
 from telegram.ext import AIORateLimiter
 
 # rate_limit_args for a request that goes ahead of the queue.
 URGENT: Final = "urgent"
+JSONDict = dict[str, Any]
 
 
 class UrgentFirstRateLimiter(AIORateLimiter):

@@ -98,16 +98,17 @@ async def _turn(turns: asyncio.Lock) -> AsyncIterator[None]:
     each other, and a new crisis being stored, waiting up to 80 ms. A send that already wrote
     (reporting a coach unreachable) may hold the database lock that the one whose turn it is
     needs, so a turn is waited for only briefly, never into a deadlock."""
+    mine = False
     try:
         async with asyncio.timeout(TURN_WAIT):
-            await turns.acquire()
+            mine = await turns.acquire()
     except TimeoutError:
-        yield
-        return
+        pass
     try:
         yield
     finally:
-        turns.release()
+        if mine:
+            turns.release()
 
 
 async def _send_row(
