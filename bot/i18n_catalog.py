@@ -6,6 +6,7 @@ Dutch entries (English entries are filled from the English source text).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -18,8 +19,11 @@ SOURCE_DIR = Path(__file__).resolve().parent
 KEYWORDS = {"_": None, "n_": (1, 2), "N_": None}
 
 
+CATALOG_DATE = datetime(2026, 1, 1, tzinfo=UTC)
+
+
 def extract_source_catalog() -> Catalog:
-    catalog = Catalog(domain=DOMAIN)
+    catalog = Catalog(domain=DOMAIN, creation_date=CATALOG_DATE)
     for filename, lineno, message, comments, context in extract_from_dir(
         str(SOURCE_DIR), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
@@ -48,7 +52,9 @@ def update_language(language: str, template: Catalog) -> Catalog:
     path = po_path(language)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as po_file:
-        write_po(po_file, catalog, width=100, omit_header=False, sort_output=True)
+        # No source locations and a fixed creation date: an update then touches only the
+        # entries that changed, so parallel branches merge without conflicts in the catalogues.
+        write_po(po_file, catalog, width=100, omit_header=False, sort_output=True, no_location=True)
     return catalog
 
 

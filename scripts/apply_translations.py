@@ -20,5 +20,5 @@ for message in catalog:
         message.flags.discard("fuzzy")
         applied += 1
 with po_path("nl").open("wb") as po_file:
-    write_po(po_file, catalog, width=100, sort_output=True)
+    write_po(po_file, catalog, width=100, sort_output=True, no_location=True)
 print(f"applied {applied} of {len(table)}")
