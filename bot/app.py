@@ -25,6 +25,7 @@ from bot.handlers import (
     caseload,
     cover,
     crisis,
+    edits,
     fallback,
     help_command,
     language,
@@ -90,6 +91,7 @@ def build_application(
     )
     application.bot_data["runtime"] = runtime
     application.add_handler(TypeHandler(Update, access.gate), group=GATE_GROUP)
+    application.add_handlers(edits.HANDLERS)
     for module in FEATURE_MODULES:
         application.add_handlers(module.HANDLERS)
     application.add_handlers(fallback.HANDLERS)

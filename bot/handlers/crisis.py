@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from bot.alert_text import card, taken_line
+from bot.crisis_receipt import receipt
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import reply
 from bot.models import Coach
@@ -123,13 +124,7 @@ async def _raise(update: Update, context: AchtervangContext, code: str, text: st
         await send_claimed(context.bot, runtime, session, raised.claimed)
     alert = raised.alert
     _dispatch_in_background(context)
-    await update.effective_message.reply_text(
-        tr._(
-            "Your crisis alert %(code)s is saved and on its way to the coach on duty. "
-            "I will tell you who takes it.",
-            code=alert.case_code,
-        )
-    )
+    await update.effective_message.reply_text(receipt(tr, alert, text))
 
 
 async def answer_alert(update: Update, context: AchtervangContext) -> None:

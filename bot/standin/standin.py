@@ -31,8 +31,10 @@ class BotApiStandIn:
         host: str = "127.0.0.1",
         port: int = 0,
         extend_app: Callable[[web.Application], None] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
-        self._world = World(token, bot_username)
+        # `clock` gives Telegram's time (epoch seconds) for message dates; the system's if None.
+        self._world = World(token, bot_username, clock)
         self._host = host
         self.port = port
         self._runner: web.AppRunner | None = None
@@ -202,9 +204,18 @@ class BotApiStandIn:
     def unblock(self, user_id: int) -> None:
         self._world.set_blocked(user_id, False)
 
-    async def send_message(self, user_id: int, text: str, *, chat_id: int | None = None) -> dict:
-        """The user writes to the bot (private chat) or in a group; returns the Message."""
-        return self._world.user_says(user_id, text, chat_id)
+    async def send_message(
+        self, user_id: int, text: str, *, chat_id: int | None = None, date: int | None = None
+    ) -> dict:
+        """The user writes to the bot (private chat) or in a group; returns the Message.
+        `date` (epoch seconds) backdates it: a message that reaches the bot late."""
+        return self._world.user_says(user_id, text, chat_id, date)
+
+    async def edit_message(
+        self, user_id: int, message_id: int, text: str, *, chat_id: int | None = None
+    ) -> dict:
+        """The user edits a message they sent earlier; the bot gets an edited_message."""
+        return self._world.user_edits(user_id, chat_id or user_id, message_id, text)
 
     async def press_button(
         self, user_id: int, chat_id: int, message_id: int, callback_data: str

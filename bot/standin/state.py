@@ -65,17 +65,17 @@ class Fault:
     drop: bool = False
 
 
-def now() -> int:
-    return int(time.time())
-
-
 def scope_key(scope: dict | None, language_code: str) -> tuple[str, str]:
     return json.dumps(scope or {"type": "default"}, sort_keys=True), language_code or ""
 
 
 class World:
-    def __init__(self, token: str, bot_username: str) -> None:
+    def __init__(
+        self, token: str, bot_username: str, clock: Callable[[], float] | None = None
+    ) -> None:
         self.token = token
+        # Telegram's clock, for message dates: tests tie it to the bot's own (manual) clock.
+        self.clock = clock or time.time
         self.bot_user: dict = {
             "id": int(token.split(":", 1)[0]),
             "is_bot": True,
@@ -106,6 +106,9 @@ class World:
         self.closing = False
         self.updates_signal = Signal()
         self.output_signal = Signal()
+
+    def now(self) -> int:
+        return int(self.clock())
 
     # -- people and chats ---------------------------------------------------------------
 
@@ -168,7 +171,7 @@ class World:
             {
                 "chat": copy.deepcopy(self.chats[user_id].info),
                 "from": copy.deepcopy(user),
-                "date": now(),
+                "date": self.now(),
                 "old_chat_member": {
                     "user": bot_member,
                     "status": old,
@@ -184,12 +187,14 @@ class World:
 
     # -- messages -----------------------------------------------------------------------
 
-    def new_message(self, chat: ChatState, sender: dict, content: dict) -> dict:
+    def new_message(
+        self, chat: ChatState, sender: dict, content: dict, date: int | None = None
+    ) -> dict:
         message = {
             "message_id": chat.next_message_id,
             "from": copy.deepcopy(sender),
             "chat": copy.deepcopy(chat.info),
-            "date": now(),
+            "date": self.now() if date is None else date,
             **content,
         }
         chat.next_message_id += 1
@@ -201,7 +206,7 @@ class World:
         return message
 
     def edited(self, chat: ChatState, message: dict) -> None:
-        message["edit_date"] = now()
+        message["edit_date"] = self.now()
         chat.output.append(copy.deepcopy(message))
         self.log_message_event("edit", chat.info["id"], message, from_bot=True)
 
@@ -210,7 +215,9 @@ class World:
         from_bot = message["from"]["id"] == self.bot_user["id"]
         self.log_message_event("delete", chat.info["id"], message, from_bot=from_bot)
 
-    def user_says(self, user_id: int, text: str, chat_id: int | None) -> dict:
+    def user_says(
+        self, user_id: int, text: str, chat_id: int | None, date: int | None = None
+    ) -> dict:
         user = self.user(user_id)
         if not text.strip():
             raise ValueError("Telegram clients do not send empty messages")
@@ -226,9 +233,28 @@ class World:
         entities = bot_command_entities(text)
         if entities:
             content["entities"] = entities
-        message = self.new_message(chat, user, content)
+        message = self.new_message(chat, user, content, date)
         if chat.info["type"] == "private" or self._addressed_to_bot(text):
             self.enqueue("message", copy.deepcopy(message))
+        return copy.deepcopy(message)
+
+    def user_edits(self, user_id: int, chat_id: int, message_id: int, text: str) -> dict:
+        """The user edits a message they sent: Telegram sends an edited_message update."""
+        chat = self.chats.get(chat_id)
+        message = chat.messages.get(message_id) if chat else None
+        if message is None or message["from"]["id"] != user_id:
+            raise ValueError(f"user {user_id} sent no message {message_id} in chat {chat_id}")
+        if not text.strip():
+            raise ValueError("Telegram clients do not send empty messages")
+        message["text"] = text
+        message.pop("entities", None)
+        entities = bot_command_entities(text)
+        if entities:
+            message["entities"] = entities
+        message["edit_date"] = self.now()
+        self.log_message_event("edit", chat_id, message, from_bot=False)
+        if chat.info["type"] == "private" or self._addressed_to_bot(text):
+            self.enqueue("edited_message", copy.deepcopy(message))
         return copy.deepcopy(message)
 
     def _addressed_to_bot(self, text: str) -> bool:

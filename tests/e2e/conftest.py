@@ -16,8 +16,10 @@ from tests.e2e.harness import Person
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[BotApiStandIn]:
-    async with BotApiStandIn(bot_username="achtervang_test_bot") as server:
+async def standin(clock) -> AsyncIterator[BotApiStandIn]:
+    # Telegram's clock is the bot's: a message is dated when the test's clock says it is sent.
+    clock_seconds = lambda: clock.now().timestamp()  # noqa: E731
+    async with BotApiStandIn(bot_username="achtervang_test_bot", clock=clock_seconds) as server:
         yield server
 
 

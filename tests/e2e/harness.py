@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from telegram.ext import Application
 
@@ -18,8 +19,21 @@ class Person:
     user_id: int
     name: str
 
-    async def say(self, text: str, *, chat_id: int | None = None) -> None:
-        await self.standin.send_message(self.user_id, text, chat_id=chat_id)
+    async def say(
+        self, text: str, *, chat_id: int | None = None, date: datetime | None = None
+    ) -> dict:
+        """Sends `text` (written at `date`, if it reaches the bot late); returns the message."""
+        sent = await self.standin.send_message(
+            self.user_id, text, chat_id=chat_id, date=int(date.timestamp()) if date else None
+        )
+        await settle(self.standin, self.app)
+        return sent
+
+    async def edit(self, message: dict, text: str) -> None:
+        """Edits a message this person sent earlier."""
+        await self.standin.edit_message(
+            self.user_id, message["message_id"], text, chat_id=message["chat"]["id"]
+        )
         await settle(self.standin, self.app)
 
     async def press(self, message: dict, callback_data: str) -> None:
