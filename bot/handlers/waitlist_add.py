@@ -26,7 +26,7 @@ from bot.i18n import Translator
 from bot.models import Coach
 from bot.models.waitlist import WaitlistEntry
 from bot.scheduling.dispatcher import dispatch_due
-from bot.services import alerts, waitlist
+from bot.services import waitlist
 from bot.services.roster_input import parse_day
 from bot.services.waitlist import Referral, Refused
 from bot.waitlist_terms import Concern
@@ -210,15 +210,6 @@ async def _save(update: Update, context: AchtervangContext, contact: Coach | Non
         if isinstance(entry, Refused):
             await message.reply_text(refusal_text(tr, entry))
             return ConversationHandler.END
-        if concern == Concern.ACUTE:
-            await alerts.raise_alert(
-                session,
-                runtime.config,
-                reporter=context.coach,
-                code=entry.code,
-                text=tr._("New referral with acute safety concern: intake at once."),
-                now=now,
-            )
         await session.commit()
     await message.reply_text(**_saved(tr, entry))
     if concern == Concern.ACUTE:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import N_
 from bot.models import Coach
 from bot.models.waitlist import WaitlistEntry
+from bot.services import acute
 from bot.services.coaches import normalise_name
 from bot.services.csv_import import (
     _REFERRER_MAX,
@@ -128,9 +129,13 @@ class _WaitlistKind(_Kind[WaitlistRow, WaitlistEntry]):
         elif current is None:
             default = self.default_contact
             values["contact_coach_id"] = default.id if default else None
-        if "accepted" in columns and (current is None or current.status == EntryStatus.REFERRED):
-            values["status"] = EntryStatus.WAITING if row.accepted else EntryStatus.REFERRED
-            if row.accepted:
+        concern = row.concern if "concern" in columns else current.concern  # type: ignore[union-attr]
+        # Acute safety never waits for the acceptance decision, whatever the file says.
+        accepted = row.accepted or concern == Concern.ACUTE
+        decides = "accepted" in columns or concern == Concern.ACUTE
+        if decides and (current is None or current.status == EntryStatus.REFERRED):
+            values["status"] = EntryStatus.WAITING if accepted else EntryStatus.REFERRED
+            if accepted:
                 values["decided_at"] = (current.decided_at if current else None) or self.now
         return _Plan(values)
 
@@ -141,7 +146,12 @@ class _WaitlistKind(_Kind[WaitlistRow, WaitlistEntry]):
 async def import_waitlist(
     session: AsyncSession, text: str, *, config: TeamConfig, now: datetime
 ) -> ImportReport:
-    """Create or update waitlist entries from CSV `text`; contacts must already exist. The
-    caller commits when the report is ok."""
+    """Create or update waitlist entries from CSV `text`; contacts must already exist. A family
+    that is acute now and was not before raises its crisis alert. The caller commits when the
+    report is ok."""
     default_contact = await contact_of_the_day(session, config, now)
-    return await _import(session, text, _WaitlistKind(now, default_contact), now=now)
+    acute_before = await acute.acute_codes(session)
+    report = await _import(session, text, _WaitlistKind(now, default_contact), now=now)
+    if report.ok:
+        await acute.raise_for_new(session, config, acute_before, now=now)
+    return report

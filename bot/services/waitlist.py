@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Case, Coach, Phase, Role
 from bot.models.waitlist import WaitlistEntry
-from bot.services import audit
+from bot.services import acute, audit
 from bot.services.alerts import find_case, valid_code
 from bot.services.caseload import Load, caseloads, is_active
 from bot.services.overrides import Refusal as CoachRefusal
@@ -135,8 +135,8 @@ async def add(
     accepted: bool = False,
 ) -> WaitlistEntry | Refused:
     """Puts a referral on the list (awaiting the acceptance decision unless `accepted`).
-    Acute safety never waits: such an entry is accepted at once and ranks first; the caller
-    raises the crisis alert. The caller commits."""
+    Acute safety never waits: such an entry is accepted at once, ranks first and raises the
+    crisis alert. The caller commits."""
     refused = await check_referral(session, referral, config.local_date(now))
     if refused is not None:
         return refused
@@ -166,6 +166,8 @@ async def add(
         subject=entry.code,
         detail=f"complexity {entry.complexity}, cost band {entry.cost_band}, {entry.concern}",
     )
+    if entry.concern == Concern.ACUTE:
+        await acute.raise_alert(session, config, entry, reporter=actor, now=now)
     return entry
 
 

@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.db import make_sessionmaker
+from bot.models import Alert, Coach
 from bot.models.waitlist import WaitlistEntry
 from bot.waitlist_terms import Concern, EntryStatus
 
@@ -52,3 +53,20 @@ async def test_bad_rows_are_all_reported_and_nothing_is_imported(cli, engine, tm
     ]
     async with make_sessionmaker(engine)() as session:
         assert list(await session.scalars(select(WaitlistEntry))) == []
+
+
+async def test_an_acute_family_is_stored_with_its_crisis_alert_once(cli, engine, tmp_path):
+    (tmp_path / "coaches.csv").write_text(COACHES)
+    acute = WAITLIST + "ALM-0603;2026-11-20;Veilig Thuis;5;4;acute;;nee\n"
+    (tmp_path / "waitlist.csv").write_text(acute)
+    assert (await cli("import", "coaches", "coaches.csv")).code == 0
+    for _ in range(2):
+        result = await cli("import", "waitlist", "waitlist.csv")
+        assert result.code == 0, result.err
+    async with make_sessionmaker(engine)() as session:
+        alerts = list(await session.scalars(select(Alert)))
+        reporter = await session.get(Coach, alerts[0].reporter_id)
+        entry = await session.scalar(select(WaitlistEntry).where(WaitlistEntry.code == "ALM-0603"))
+    assert [a.case_code for a in alerts] == ["ALM-0603"]
+    assert reporter.name == "Sara Bakker"  # the team lead, who owns the waitlist
+    assert entry.status == EntryStatus.WAITING
