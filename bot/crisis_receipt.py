@@ -1,7 +1,11 @@
 """What the reporter of a crisis alert is told once it is stored: that it is on its way, and
-anything about it they should know (its text was cut)."""
+anything about it they should know (the code is unknown, its text was cut)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+
+from babel.lists import format_list
 
 from bot.i18n import Translator
 from bot.models import Alert
@@ -11,15 +15,19 @@ from bot.services.alerts import MAX_TEXT
 _END = 30
 
 
-def receipt(tr: Translator, alert: Alert, text: str) -> str:
-    """The receipt for `alert`, raised with the reporter's `text` as they sent it."""
-    parts = [
-        tr._(
-            "Your crisis alert %(code)s is saved and on its way to the coach on duty. "
-            "I will tell you who takes it.",
-            code=alert.case_code,
-        )
-    ]
+def receipt(tr: Translator, alert: Alert, text: str, suggestions: Sequence[str] = ()) -> str:
+    """The receipt for `alert`, raised with the reporter's `text` as they sent it;
+    `suggestions` are known codes close to an unknown one that the reporter may see."""
+    if alert.case_id is None:
+        parts = [_unknown(tr, alert, suggestions)]
+    else:
+        parts = [
+            tr._(
+                "Your crisis alert %(code)s is saved and on its way to the coach on duty. "
+                "I will tell you who takes it.",
+                code=alert.case_code,
+            )
+        ]
     if len(text) > MAX_TEXT:
         parts.append(
             tr._(
@@ -32,3 +40,23 @@ def receipt(tr: Translator, alert: Alert, text: str) -> str:
             )
         )
     return "\n\n".join(parts)
+
+
+def _unknown(tr: Translator, alert: Alert, suggestions: Sequence[str]) -> str:
+    told = tr._(
+        "Note: I don't know the code %(code)s. Your crisis alert is saved and went to the coach "
+        "on duty, who will see that the code is unknown. I will tell you who takes it.",
+        code=alert.case_code,
+    )
+    if not suggestions:
+        return told
+    codes = format_list(list(suggestions), style="or", locale=tr.locale)
+    return (
+        told
+        + "\n\n"
+        + tr._(
+            "Did you mean %(codes)s? Then send /crisis with that code and your text again, so "
+            "that the family's own coach gets it as well.",
+            codes=codes,
+        )
+    )

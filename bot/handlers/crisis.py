@@ -28,6 +28,7 @@ from bot.scheduling.alert_notices import card_facts
 from bot.scheduling.dispatcher import dispatch_due, send_claimed
 from bot.services import alert_closing, alerts
 from bot.services.alerts import Answer, Outcome
+from bot.services.code_suggestions import close_codes
 
 log = logging.getLogger(__name__)
 _PREFIX = "alert:"
@@ -122,9 +123,11 @@ async def _raise(update: Update, context: AchtervangContext, code: str, text: st
         await session.commit()
         # The first step goes out before anything else, also ahead of the reporter's receipt.
         await send_claimed(context.bot, runtime, session, raised.claimed)
-    alert = raised.alert
+        alert = raised.alert
+        unknown = alert.case_id is None
+        suggestions = await close_codes(session, context.coach, code) if unknown else []
     _dispatch_in_background(context)
-    await update.effective_message.reply_text(receipt(tr, alert, text))
+    await update.effective_message.reply_text(receipt(tr, alert, text, suggestions))
 
 
 async def answer_alert(update: Update, context: AchtervangContext) -> None:
