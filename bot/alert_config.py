@@ -74,8 +74,11 @@ class AlertConfig(_Strict):
     # How often the scheduler looks for escalation deadlines anyway. Each deadline also wakes
     # the scheduler itself, so this is the backstop (after a missed wake-up), not the precision.
     tick: timedelta = timedelta(seconds=1)
+    # A /crisis handled this long after it was written (bot down, network) is marked late to
+    # its recipients and its reporter, with the time it was written.
+    late_after: timedelta = timedelta(minutes=2)
 
-    @field_validator("resolve_reminder_after", "tick", mode="before")
+    @field_validator("resolve_reminder_after", "tick", "late_after", mode="before")
     @classmethod
     def _duration(cls, value: object) -> object:
         return parse_duration(value)

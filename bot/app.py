@@ -23,6 +23,7 @@ from bot.handlers import (
     case_card,
     case_contact,
     caseload,
+    conversation,
     cover,
     crisis,
     edits,
@@ -93,7 +94,8 @@ def build_application(
     application.add_handler(TypeHandler(Update, access.gate), group=GATE_GROUP)
     application.add_handlers(edits.HANDLERS)
     for module in FEATURE_MODULES:
-        application.add_handlers(module.HANDLERS)
+        timeout = runtime.config.conversation_timeout
+        application.add_handlers(conversation.with_timeouts(module.HANDLERS, timeout))
     application.add_handlers(fallback.HANDLERS)
     application.add_error_handler(fallback.on_error)
     return application

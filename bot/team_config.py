@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.alert_config import AlertConfig
+from bot.alert_config import AlertConfig, parse_duration
 from bot.backup_config import BackupConfig
 from bot.case_config import CasesConfig
 from bot.duty_config import DutyConfig
@@ -59,6 +59,21 @@ class TeamConfig(_Strict):
     backup: BackupConfig = BackupConfig()
     # The team's Telegram group: handovers and swap offers are posted there (never case data).
     team_chat_id: int | None = None
+    # A step-by-step conversation (/crisis, /absent, …) left this long without an answer ends;
+    # a later message is not taken as its answer.
+    conversation_timeout: timedelta = timedelta(minutes=10)
+
+    @field_validator("conversation_timeout", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> object:
+        return parse_duration(value)
+
+    @field_validator("conversation_timeout")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("must be more than zero")
+        return value
 
     @field_validator("timezone")
     @classmethod
