@@ -47,8 +47,16 @@ def card(tr: Translator, alert: Alert, facts: CardFacts) -> str:
             reporter=facts.reporter,
             when=tr.datetime(alert.raised_at, WHEN),
         ),
-        "",
     ]
+    if alert.arrived_late and alert.written_at is not None:
+        lines.append(
+            tr._(
+                "⏰ Arrived late: written on %(written)s, received on %(received)s.",
+                written=tr.datetime(alert.written_at, WHEN),
+                received=tr.datetime(alert.raised_at, WHEN),
+            )
+        )
+    lines.append("")
     case = facts.case
     if case is None:
         lines.append(tr._("This code is not in the bot (a new family?)."))

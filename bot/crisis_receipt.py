@@ -1,5 +1,6 @@
 """What the reporter of a crisis alert is told once it is stored: that it is on its way, and
-anything about it they should know (the code is unknown, its text was cut)."""
+anything about it they should know (the code is unknown, it arrived late, its text was
+cut)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from babel.lists import format_list
 
 from bot.i18n import Translator
 from bot.models import Alert
+from bot.roster_text import WHEN
 from bot.services.alerts import MAX_TEXT
 
 # How much of the kept text the reporter is shown, so they know where the alert stops.
@@ -28,6 +30,15 @@ def receipt(tr: Translator, alert: Alert, text: str, suggestions: Sequence[str] 
                 code=alert.case_code,
             )
         ]
+    if alert.arrived_late and alert.written_at is not None:
+        parts.append(
+            tr._(
+                "Note: your alert reached me late. You wrote it on %(written)s, I received it "
+                "on %(received)s. It has gone out now, marked as late.",
+                written=tr.datetime(alert.written_at, WHEN),
+                received=tr.datetime(alert.raised_at, WHEN),
+            )
+        )
     if len(text) > MAX_TEXT:
         parts.append(
             tr._(

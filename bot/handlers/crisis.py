@@ -119,6 +119,8 @@ async def _raise(update: Update, context: AchtervangContext, code: str, text: st
             code=code,
             text=text,
             now=runtime.clock.now(),
+            # When the message with the crisis text was written, not when it reached us.
+            written_at=update.effective_message.date,
         )
         await session.commit()
         # The first step goes out before anything else, also ahead of the reporter's receipt.

@@ -7,7 +7,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UTCDateTime, str_enum
@@ -31,7 +31,12 @@ class Alert(Base):
     own_coach_id: Mapped[int | None] = mapped_column(ForeignKey("coaches.id"))
     text: Mapped[str] = mapped_column(String(500))
     reporter_id: Mapped[int] = mapped_column(ForeignKey("coaches.id"))
+    # When the bot handled it: the escalation runs from here.
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the reporter wrote it (Telegram's message date), if it came from a message; a
+    # message handled more than alerts.late_after after that arrived late, and says so.
+    written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    arrived_late: Mapped[bool] = mapped_column(default=False, server_default=false())
     in_office_hours: Mapped[bool]
     # The chain in force when raised, with its recipients: [{"to", "wait", "coach_ids"}].
     chain: Mapped[list[dict[str, Any]]] = mapped_column(JSON)

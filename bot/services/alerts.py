@@ -93,9 +93,13 @@ async def raise_alert(
     code: str,
     text: str,
     now: datetime,
+    written_at: datetime | None = None,
 ) -> Alert:
-    """Stores the alert and its first step's messages for the dispatcher; the caller commits."""
-    raised = await _raise(session, config, reporter=reporter, code=code, text=text, now=now)
+    """Stores the alert and its first step's messages for the dispatcher; the caller commits.
+    `written_at`: when the reporter wrote it, if it came from their message."""
+    raised = await _raise(
+        session, config, reporter=reporter, code=code, text=text, now=now, written_at=written_at
+    )
     return raised.alert
 
 
@@ -107,12 +111,20 @@ async def raise_and_claim(
     code: str,
     text: str,
     now: datetime,
+    written_at: datetime | None = None,
 ) -> Raised:
     """As raise_alert, but the first step's messages are stored already claimed, so the caller
     sends them right after committing instead of waiting for a dispatcher to claim them. A
     crash before they are settled leaves them 'sending', which start-up sends again."""
     return await _raise(
-        session, config, reporter=reporter, code=code, text=text, now=now, claim=True
+        session,
+        config,
+        reporter=reporter,
+        code=code,
+        text=text,
+        now=now,
+        written_at=written_at,
+        claim=True,
     )
 
 
@@ -124,6 +136,7 @@ async def _raise(
     code: str,
     text: str,
     now: datetime,
+    written_at: datetime | None = None,
     claim: bool = False,
 ) -> Raised:
     case = await find_case(session, code)
@@ -137,6 +150,8 @@ async def _raise(
         text=text[:MAX_TEXT],
         reporter_id=reporter.id,
         raised_at=now,
+        written_at=written_at,
+        arrived_late=written_at is not None and now - written_at > config.alerts.late_after,
         in_office_hours=resolved.office,
         chain=chain,
         status=AlertStatus.OPEN,
