@@ -71,3 +71,22 @@ def _unknown(tr: Translator, alert: Alert, suggestions: Sequence[str]) -> str:
             codes=codes,
         )
     )
+
+
+def unknown_code_question(tr: Translator, code: str, suggestions: Sequence[str]) -> str:
+    """Asked instead of the crisis text when the code given first is not known."""
+    parts = [tr._("I don't know the code %(code)s.", code=code.upper())]
+    if suggestions:
+        parts.append(
+            tr._(
+                "Did you mean %(codes)s? Then send /crisis with that code.",
+                codes=format_list(list(suggestions), style="or", locale=tr.locale),
+            )
+        )
+    parts.append(
+        tr._(
+            "If the code is right, send me now, in one short message, what is going on: the "
+            "alert then goes to the coach on duty. /cancel stops."
+        )
+    )
+    return " ".join(parts)

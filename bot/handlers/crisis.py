@@ -19,7 +19,7 @@ from telegram.ext import (
 )
 
 from bot.alert_text import card, taken_line
-from bot.crisis_receipt import receipt
+from bot.crisis_receipt import receipt, unknown_code_question
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import reply
 from bot.models import Coach
@@ -60,15 +60,12 @@ async def raise_crisis(update: Update, context: AchtervangContext) -> int:
         )
         return ConversationHandler.END
     if len(args) == 1:
-        context.user_data[_CODE_KEY] = code
-        await message.reply_text(
-            tr._(
-                "Use: /crisis CODE what is going on. Or send me now, in one short message, "
-                "what is going on with %(code)s. /cancel stops.",
-                code=code,
-            )
+        asked = tr._(
+            "Use: /crisis CODE what is going on. Or send me now, in one short message, "
+            "what is going on with %(code)s. /cancel stops.",
+            code=code,
         )
-        return ASK_TEXT
+        return await _ask_for_text(update, context, code, asked)
     await _raise(update, context, code, " ".join(args[1:]))
     return ConversationHandler.END
 
@@ -85,13 +82,25 @@ async def got_code(update: Update, context: AchtervangContext) -> int:
             )
         )
         return ASK_CODE
-    context.user_data[_CODE_KEY] = code
-    await update.effective_message.reply_text(
-        tr._(
-            "What is going on with %(code)s? Send it in one short message. /cancel stops.",
-            code=code,
-        )
+    asked = tr._(
+        "What is going on with %(code)s? Send it in one short message. /cancel stops.",
+        code=code,
     )
+    return await _ask_for_text(update, context, code, asked)
+
+
+async def _ask_for_text(
+    update: Update, context: AchtervangContext, code: str, question: str
+) -> int:
+    """Asks for the crisis text; a code the bot does not know is said now, while a typo can
+    still be put right so the alert reaches the family's own coach."""
+    runtime = context.runtime
+    async with runtime.sessionmaker() as session:
+        known = await alerts.find_case(session, code) is not None
+        suggestions = [] if known else await close_codes(session, context.coach, code)
+    context.user_data[_CODE_KEY] = code
+    text = question if known else unknown_code_question(context.tr, code, suggestions)
+    await update.effective_message.reply_text(text)
     return ASK_TEXT
 
 

@@ -73,3 +73,26 @@ async def test_a_known_code_gets_the_usual_receipt(team):
         "Je crisismelding GZ-1042 is opgeslagen en onderweg naar de dienstdoende coach. "
         "Ik laat je weten wie hem oppakt."
     )
+
+
+async def test_step_by_step_the_unknown_code_is_said_before_the_text(team):
+    bram = team["Bram"]
+    asked = await bram.ask("/crisis GZ-1024")
+    assert asked == (
+        "De code GZ-1024 ken ik niet. Bedoelde je GZ-1042 of GZ-1043? Stuur dan /crisis met "
+        "die code. Klopt de code wel, stuur me dan nu in één kort bericht wat er aan de hand "
+        "is: de melding gaat dan naar de dienstdoende coach. /cancel stopt."
+    )
+    # The typo put right: the family's own coach has it.
+    await bram.ask("/crisis GZ-1042 moeder belt")
+    assert (await team["Anna"].reply())["text"].startswith("🚨 CRISISMELDING GZ-1042\n")
+
+
+async def test_a_partner_asked_for_the_code_first_sees_no_codes(team):
+    partner = team["Wijkteam"]
+    await partner.ask("/crisis")
+    asked = await partner.ask("GZ-1024")
+    assert asked.startswith("De code GZ-1024 ken ik niet. Klopt de code wel, stuur me dan")
+    assert "GZ-104" not in asked
+    assert await partner.ask("buurvrouw hoort geschreeuw") == UNKNOWN.format(code="GZ-1024")
+    assert (await team["Eva"].reply())["text"].startswith("🚨 CRISISMELDING GZ-1024\n")
