@@ -16,6 +16,7 @@ from bot import schema
 from bot.db import make_engine, make_sessionmaker
 from bot.i18n import Translator, translator
 from bot.log_setup import configure_logging
+from bot.private_files import restrict_process_umask
 from bot.settings import Settings
 from bot.team_config import ConfigFileError, TeamConfig, load_team_config
 
@@ -176,6 +177,7 @@ def run() -> None:
 
 from bot import (  # noqa: E402,F401 - registers commands
     cli_audit,
+    cli_backup,
     cli_cases,
     cli_coach,
     cli_import,
@@ -186,6 +188,8 @@ from bot import (  # noqa: E402,F401 - registers commands
 
 
 def main() -> None:
+    # Databases, exports and backups hold case codes and who works where: owner-only.
+    restrict_process_umask()
     # Until a command that runs the bot applies LOG_LEVEL and LOG_FORMAT (run, sandbox).
     configure_logging()
     try:
