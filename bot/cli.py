@@ -17,7 +17,7 @@ from bot.db import make_engine, make_sessionmaker
 from bot.i18n import Translator, translator
 from bot.log_setup import configure_logging
 from bot.private_files import restrict_process_umask
-from bot.settings import Settings
+from bot.settings import Settings, credentials_directory
 from bot.team_config import ConfigFileError, TeamConfig, load_team_config
 
 T = TypeVar("T")
@@ -53,7 +53,7 @@ def cli_translator() -> Translator:
 
 def load_settings() -> Settings:
     try:
-        return Settings()
+        return Settings(_secrets_dir=credentials_directory())
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]) if err["loc"] else "settings"

@@ -5,6 +5,7 @@ Only what differs per installation lives here; team rules live in the team confi
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Literal
@@ -25,6 +26,16 @@ _DRIVER_ALIASES = {
     "sqlite": "sqlite+aiosqlite",
     "sqlite+aiosqlite": "sqlite+aiosqlite",
 }
+
+
+def credentials_directory() -> Path | None:
+    """Where systemd's LoadCredential= (or a container's secrets) put one file per setting.
+
+    A file there named like a setting (TELEGRAM_BOT_TOKEN, DATABASE_URL) supplies its value,
+    so secrets need not sit in the environment; an environment variable still wins.
+    """
+    found = os.environ.get("CREDENTIALS_DIRECTORY")
+    return Path(found) if found and Path(found).is_dir() else None
 
 
 class Settings(BaseSettings):
