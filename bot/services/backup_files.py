@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import inspect
 from sqlalchemy.engine import URL, make_url
@@ -61,11 +62,15 @@ def restore(url: str, source: Path) -> None:
         _pg_restore(parsed, source)
 
 
+def _read_only(path: str) -> str:
+    return f"file:{quote(path)}?mode=ro"
+
+
 def _sqlite_backup(url: URL, target: Path) -> None:
     path = url.database or ""
     try:
         # Read-only: a mistyped DATABASE_URL must not create an empty database to back up.
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        source = sqlite3.connect(_read_only(path), uri=True)
     except sqlite3.OperationalError as exc:
         raise BackupProblem("no_database", path) from exc
     try:
@@ -81,7 +86,7 @@ def _sqlite_backup(url: URL, target: Path) -> None:
 def _sqlite_restore(source: Path, url: URL) -> None:
     prepare_sqlite_file(url.database)
     try:
-        backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        backup_db = sqlite3.connect(_read_only(str(source)), uri=True)
         backup_db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
         raise BackupProblem("bad_file", str(exc)) from exc
