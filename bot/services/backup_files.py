@@ -11,7 +11,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,12 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.private_files import create_private, prepare_sqlite_file
 
 
-@dataclass(frozen=True)
 class BackupProblem(Exception):
     """What went wrong, for the operator; `kind` picks the translated sentence."""
 
-    kind: str  # exists | missing_tool | not_empty | no_database | bad_file | tool_failed
-    detail: str = ""
+    def __init__(self, kind: str, detail: str = "") -> None:
+        super().__init__(kind, detail)
+        self.kind = kind  # exists | missing_tool | no_database | bad_file | tool_failed
+        self.detail = detail
 
 
 async def is_empty(engine: AsyncEngine) -> bool:
