@@ -106,6 +106,11 @@ class BotApiStandIn:
         """Every call answered with an error: method, params, error_code, description."""
         return self._world.api_errors
 
+    @property
+    def left_chats(self) -> set[int]:
+        """Groups the bot left (leaveChat)."""
+        return set(self._world.left_chats)
+
     def bot_messages(self, chat_id: int) -> list[dict]:
         chat = self._world.chats.get(chat_id)
         if chat is None:
@@ -211,6 +216,11 @@ class BotApiStandIn:
     ) -> str:
         """The user presses an inline button that is on screen; returns the callback query id."""
         return self._world.press(user_id, chat_id, message_id, callback_data)
+
+    def inject_update(self, kind: str, payload: dict) -> None:
+        """Queues an update exactly as given: what a forged client or an odd update kind sends
+        (a button press with data no button had, a photo, an edited message, a channel post)."""
+        self._world.enqueue(kind, copy.deepcopy(payload))
 
     # -- fault injection ----------------------------------------------------------------
 
