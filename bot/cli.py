@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot import schema
+from bot import log_privacy, schema
 from bot.db import make_engine, make_sessionmaker
 from bot.i18n import Translator, translator
 from bot.settings import Settings
@@ -188,6 +188,7 @@ def main() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    log_privacy.install()
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # Our own lines say what the schema command did; Alembic's chatter would hide errors.
     logging.getLogger("alembic").setLevel(logging.WARNING)

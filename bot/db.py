@@ -9,6 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    # A failed statement's parameters are case codes, crisis texts and Telegram ids: never in
+    # an exception text, and so never in a log line.
+    kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
