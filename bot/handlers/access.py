@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 
 from telegram import Chat, Update
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers import registry
 from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import unusable_text
-from bot.handlers.replies import reply
+from bot.handlers.replies import reply as _reply
 from bot.services import audit, refusals
 from bot.services.coaches import find_enrolled
 from bot.services.enrolment import cancel_seen_invites, invite_candidates
@@ -67,6 +68,15 @@ async def _refuse_after_error(update: Update, context: AchtervangContext, error:
         )
     except Exception as failed:
         log.warning("could not tell a member their update was dropped (%s)", type(failed).__name__)
+
+
+async def reply(update: Update, text: str) -> None:
+    """A refusal that cannot be delivered (the person blocked the bot, the chat is gone) is
+    not a failure to decide: the update still ends here."""
+    try:
+        await _reply(update, text)
+    except TelegramError as failed:
+        log.info("could not deliver a refusal (%s)", type(failed).__name__)
 
 
 async def _decide(update: Update, context: AchtervangContext) -> None:
@@ -139,7 +149,7 @@ async def _refuse_stranger(update: Update, context: AchtervangContext, command: 
         await session.commit()
     if update.callback_query is not None:
         # A press must be answered or the client spins; the answer is the same refusal.
-        await update.callback_query.answer(_stranger_text(context), show_alert=True)
+        await reply(update, _stranger_text(context))
         return
     if first and chat.type == Chat.PRIVATE:
         await reply(update, _stranger_text(context))
@@ -156,13 +166,16 @@ async def _leave_foreign_group(update: Update, context: AchtervangContext) -> No
     """A group that is not the team's: nothing is said there and the bot leaves it."""
     runtime = context.runtime
     chat_id = update.effective_chat.id
-    if update.callback_query is not None:
-        await update.callback_query.answer()
     async with runtime.sessionmaker() as session:
         first = await refusals.note_foreign_chat(session, chat_id, runtime.clock.now())
         await session.commit()
-    if first:
-        await context.bot.leave_chat(chat_id)
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        if first:
+            await context.bot.leave_chat(chat_id)
+    except TelegramError as failed:
+        log.info("could not leave a foreign group (%s)", type(failed).__name__)
 
 
 async def _cancel_invite_seen_in_group(update: Update, context: AchtervangContext) -> None:
@@ -177,11 +190,12 @@ async def _cancel_invite_seen_in_group(update: Update, context: AchtervangContex
         cancelled = await cancel_seen_invites(session, candidates, runtime.clock.now())
         await session.commit()
     if cancelled:
-        await update.effective_message.reply_text(
+        await reply(
+            update,
             context.tr._(
                 "That invite code was posted in a group chat, so it no longer works. "
                 "Ask your team lead for a new one, and send it only in a private chat with me."
-            )
+            ),
         )
 
 

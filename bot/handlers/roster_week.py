@@ -10,6 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.roster_week_text import week_bounds, week_text
+from bot.services import parsing
 from bot.services.roster_input import parse_week
 from bot.services.roster_store import load_roster
 
@@ -36,9 +37,8 @@ async def show_roster(update: Update, context: AchtervangContext) -> None:
 
 async def page_roster(update: Update, context: AchtervangContext) -> None:
     query = update.callback_query
-    try:
-        monday = date.fromisoformat(query.data.removeprefix(_PREFIX))
-    except ValueError:
+    monday = parsing.iso_date(query.data.removeprefix(_PREFIX))
+    if monday is None or monday.weekday() != 0:
         await query.answer()
         return
     text, keyboard = await _render(context, monday)
