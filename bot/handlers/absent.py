@@ -17,6 +17,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.edge import excerpt
 from bot.handlers.replies import drop_buttons
 from bot.handlers.swap import post_offer
 from bot.i18n import N_, Translator
@@ -83,7 +84,7 @@ def refusal_text(tr: Translator, refusal: Refusal) -> str:
     }
     return tr._(
         texts[refusal.problem],
-        detail=refusal.detail,
+        detail=excerpt(refusal.detail),
         candidates=", ".join(refusal.candidates),
     )
 

@@ -20,6 +20,7 @@ from telegram.ext import (
 
 from bot.alert_text import card, taken_line
 from bot.handlers.context import AchtervangContext
+from bot.handlers.edge import excerpt
 from bot.handlers.replies import reply
 from bot.models import Coach
 from bot.scheduling import jobs
@@ -53,7 +54,7 @@ async def raise_crisis(update: Update, context: AchtervangContext) -> int:
             tr._(
                 "'%(code)s' is not a case code (letters, digits and dashes, for example "
                 "GZ-1042). Nothing was sent.",
-                code=code,
+                code=excerpt(code),
             )
         )
         return ConversationHandler.END

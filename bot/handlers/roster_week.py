@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.edge import excerpt
 from bot.roster_week_text import week_bounds, week_text
 from bot.services import parsing
 from bot.services.roster_input import parse_week
@@ -27,7 +28,7 @@ async def show_roster(update: Update, context: AchtervangContext) -> None:
             tr._(
                 "I don't know which week '%(asked)s' is. Give a week number (1–53), "
                 "'next', or a date, for example /roster 49 or /roster 30-11.",
-                asked=asked,
+                asked=excerpt(asked),
             )
         )
         return
