@@ -199,7 +199,15 @@ async def _cancel_invite_seen_in_group(update: Update, context: AchtervangContex
         )
 
 
-async def _audit_refusal(context: AchtervangContext, command: str, reason: str) -> None:
+async def refused_press(context: AchtervangContext, button: str, reason: str) -> None:
+    """A member's button press refused at press time (buttons skip the command check): on
+    record as attempts are, by the button's kind, not its data."""
+    await _audit_refusal(context, button, reason, action="button.refused")
+
+
+async def _audit_refusal(
+    context: AchtervangContext, command: str, reason: str, action: str = "command.refused"
+) -> None:
     """A member asking for what their role or this chat does not allow is on record: the
     privacy officer wants to see attempts, not only what was shown."""
     runtime = context.runtime
@@ -207,7 +215,7 @@ async def _audit_refusal(context: AchtervangContext, command: str, reason: str) 
         audit.record(
             session,
             at=runtime.clock.now(),
-            action="command.refused",
+            action=action,
             outcome=reason,
             actor=context.coach,
             subject=command,

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.handlers.access import refused_press
 from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import excerpt
 from bot.handlers.registry import LEADS
@@ -169,6 +170,7 @@ async def button_pressed(update: Update, context: AchtervangContext) -> None:
     query = update.callback_query
     # Buttons skip the command gate: the role is checked here, at press time.
     if lead is None or lead.role not in LEADS:
+        await refused_press(context, "assign", "role")
         await reply(update, tr._("That command is not available for your role."))
         return
     action, _, argument = query.data.removeprefix(_PREFIX).partition(":")

@@ -8,6 +8,7 @@ from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.case_text import card_text
+from bot.handlers.access import refused_press
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import TEAM
 from bot.handlers.replies import reply
@@ -59,6 +60,8 @@ async def case_pressed(update: Update, context: AchtervangContext) -> None:
     # role that has no case look-up.
     case_id = parsing.row_id(raw_id)
     if not private or coach.role not in TEAM or case_id is None:
+        reason = "group_chat" if not private else "role" if coach.role not in TEAM else "data"
+        await refused_press(context, "case", reason)
         await reply(update, tr._("That command is not available for your role."))
         return
     runtime = context.runtime

@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.handlers.access import refused_press
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import LEADS
 from bot.handlers.replies import drop_buttons, reply
@@ -74,6 +75,7 @@ async def show_waitlist(update: Update, context: AchtervangContext) -> None:
 async def on_decision(update: Update, context: AchtervangContext) -> None:
     query, runtime, tr = update.callback_query, context.runtime, context.tr
     if context.coach.role not in LEADS:
+        await refused_press(context, "waitlist", "role")
         await reply(update, tr._("Only a team lead decides on referrals."))
         return
     _, answer, raw_id = [*query.data.split(":"), "", ""][:3]

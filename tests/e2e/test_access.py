@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.models import AuditEvent, Coach, Role
 from bot.team_config import TeamConfig
-from tests.e2e.harness import Person
+from tests.e2e.harness import Person, settle
 
 TEAM_GROUP = -100777
 
@@ -172,3 +172,30 @@ async def test_an_invite_code_posted_in_the_team_group_stops_working(
             select(AuditEvent.subject).where(AuditEvent.action == "invite.cancel")
         )
     assert cancelled == "Bram Jansen"
+
+
+async def test_refused_button_presses_are_on_record(standin, member, sessionmaker):
+    partner = await member("Wijkteam Noord", role=Role.PARTNER)
+    shown = standin.bot_messages(partner.user_id)[-1]
+    for data in ("case:1", "wl:yes:1", "cassign:ok:1:1:0"):
+        standin.inject_update(
+            "callback_query",
+            {
+                "id": data,
+                "from": {"id": partner.user_id, "is_bot": False, "first_name": "W"},
+                "message": shown,
+                "chat_instance": "1",
+                "data": data,
+            },
+        )
+        await settle(standin, partner.app)
+    async with sessionmaker() as session:
+        refused = (
+            await session.execute(
+                select(AuditEvent.subject, AuditEvent.outcome).where(
+                    AuditEvent.action == "button.refused"
+                )
+            )
+        ).all()
+    assert refused == [("case", "role"), ("waitlist", "role"), ("assign", "role")]
+    assert all(a["show_alert"] for a in standin.callback_answers[-3:])
