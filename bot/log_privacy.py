@@ -1,7 +1,7 @@
 """Log lines say where something failed, never with what: exception texts can carry case codes,
 crisis texts and SQL parameters (a database's own error detail names the key it refused, which
 `hide_parameters` does not reach). Above DEBUG an exception is logged as its type and the frames
-it passed through; its message only at DEBUG."""
+it passed through; its message only at DEBUG. log_setup puts the filter on the one handler."""
 
 from __future__ import annotations
 
@@ -36,10 +36,3 @@ class HideExceptionText(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
-
-
-def install(logger: logging.Logger | None = None) -> None:
-    """On every handler of the root logger (or `logger`): what reaches a file or journal."""
-    for handler in (logger or logging.getLogger()).handlers:
-        if not any(isinstance(f, HideExceptionText) for f in handler.filters):
-            handler.addFilter(HideExceptionText())

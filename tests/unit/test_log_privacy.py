@@ -56,3 +56,25 @@ async def test_a_failing_insert_leaves_no_case_data_in_the_log(sessionmaker):
     assert "plain line with an argument" in written
     for secret in (SECRET_CODE, SECRET_REFERRER, "Traceback"):
         assert secret not in written
+
+
+def test_the_operators_log_handler_hides_exception_text():
+    from bot.log_setup import configure_logging
+
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level)
+    for fmt in ("text", "json"):
+        stream = io.StringIO()
+        configure_logging("INFO", fmt, stream=stream)
+        try:
+            raise ValueError(f"case {SECRET_CODE}: {SECRET_REFERRER}")
+        except ValueError:
+            logging.getLogger("bot.test").exception("a handler failed")
+        written = stream.getvalue()
+        assert "a handler failed" in written and "ValueError" in written
+        assert SECRET_CODE not in written and SECRET_REFERRER not in written
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    for handler in before[0]:
+        root.addHandler(handler)
+    root.setLevel(before[1])
