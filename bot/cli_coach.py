@@ -13,11 +13,17 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.cli import Env, coach_app, fail
-from bot.i18n import LANGUAGES
+from bot.i18n import LANGUAGES, Translator
 from bot.models import Coach, Role
 from bot.scheduling.clock import SystemClock
-from bot.services import audit
-from bot.services.coaches import DuplicateCoachName, add_coach, find_by_name
+from bot.services import audit, holders
+from bot.services.coaches import (
+    NAME_MAX,
+    BadName,
+    DuplicateCoachName,
+    add_coach,
+    find_by_name,
+)
 from bot.services.enrolment import create_invite
 
 
@@ -79,8 +85,8 @@ def coach_add(
             )
         except DuplicateCoachName:
             fail(env.tr._("There is already someone called %(name)s.", name=name))
-        except ValueError:
-            fail(env.tr._("The name must not be empty."))
+        except BadName as bad:
+            fail(name_problem(env.tr, bad))
         audit.record(
             session, at=now, action="coach.add", outcome="ok", subject=coach.name, detail=role.value
         )
@@ -90,6 +96,14 @@ def coach_add(
 
     code, expires = env.in_session(work)
     _print_invite(env, " ".join(name.split()), code, expires)
+
+
+def name_problem(tr: Translator, bad: BadName) -> str:
+    if bad.reason == "too_long":
+        return tr._("The name is longer than %(limit)d characters.", limit=NAME_MAX)
+    if bad.reason == "control":
+        return tr._("The name holds control characters.")
+    return tr._("The name must not be empty.")
 
 
 @coach_app.command("invite")
@@ -120,6 +134,20 @@ def coach_deactivate(name: Annotated[str, typer.Argument()]) -> None:
         coach = await find_by_name(session, name)
         if coach is None:
             fail(env.tr._("Nobody active is called %(name)s.", name=name))
+        today = env.config.local_date(now)
+        held = await holders.may_lose_holding(
+            session, coach, role=coach.role, active=False, today=today
+        )
+        if held:
+            fail(
+                env.tr._(
+                    "%(name)s still holds families (%(codes)s). Reassign them first (/assign, "
+                    "or import cases), then deactivate. A lost phone needs no deactivation: "
+                    "`coach invite` gives a new code and the old account loses access.",
+                    name=coach.name,
+                    codes=held.codes(),
+                )
+            )
         coach.active = False
         coach.telegram_user_id = None
         audit.record(session, at=now, action="coach.deactivate", outcome="ok", subject=coach.name)

@@ -11,6 +11,9 @@ from bot.private_files import prepare_sqlite_file
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    # A failed statement's parameters are case codes, crisis texts and Telegram ids: never in
+    # an exception text, and so never in a log line.
+    kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         prepare_sqlite_file(engine.url.database)

@@ -14,6 +14,8 @@ import sys
 from datetime import UTC, datetime
 from typing import TextIO
 
+from bot.log_privacy import HideExceptionText
+
 # Every scheduler tick (APScheduler), every Bot API request (httpx, whose lines carry the
 # token in the URL), every request the sandbox page makes (aiohttp.access).
 CHATTY = ("apscheduler", "httpx", "httpcore", "aiohttp.access")
@@ -67,6 +69,8 @@ def configure_logging(
     """Replaces whatever logging was set up before: one handler on stderr (or `stream`)."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter(token) if fmt == "json" else RedactingFormatter(token))
+    # Above DEBUG an exception is logged as its type and frames, not its text (case data).
+    handler.addFilter(HideExceptionText())
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -7,6 +7,7 @@ from datetime import date
 
 from babel.numbers import format_decimal
 
+from bot.handlers.edge import excerpt
 from bot.i18n import N_, Translator
 from bot.models.waitlist import WaitlistEntry
 from bot.services.waitlist import Placed, Problem, Refused
@@ -154,39 +155,45 @@ def position_text(
 def refusal_text(tr: Translator, refused: Refused) -> str:
     texts = {
         Problem.BAD_CODE: tr._(
-            "'%(text)s' is not a case code (for example ALM-0417).", text=refused.detail
+            "'%(text)s' is not a case code (for example ALM-0417).", text=excerpt(refused.detail)
         ),
         Problem.DUPLICATE: tr._(
-            "%(text)s is already on the waitlist; nothing was changed.", text=refused.detail
+            "%(text)s is already on the waitlist; nothing was changed.",
+            text=excerpt(refused.detail),
         ),
         Problem.ALREADY_A_CASE: tr._(
-            "%(text)s already has a coach; it cannot go on the waitlist.", text=refused.detail
+            "%(text)s already has a coach; it cannot go on the waitlist.",
+            text=excerpt(refused.detail),
         ),
-        Problem.BAD_COMPLEXITY: tr._("Complexity is 1 to 5, not '%(text)s'.", text=refused.detail),
-        Problem.BAD_COST: tr._("The cost band is 1 to 4, not '%(text)s'.", text=refused.detail),
+        Problem.BAD_COMPLEXITY: tr._(
+            "Complexity is 1 to 5, not '%(text)s'.", text=excerpt(refused.detail)
+        ),
+        Problem.BAD_COST: tr._(
+            "The cost band is 1 to 4, not '%(text)s'.", text=excerpt(refused.detail)
+        ),
         Problem.FUTURE_REFERRAL: tr._("A referral date cannot lie in the future."),
-        Problem.NOT_ON_LIST: tr._("%(text)s is not on the waitlist.", text=refused.detail),
+        Problem.NOT_ON_LIST: tr._("%(text)s is not on the waitlist.", text=excerpt(refused.detail)),
         Problem.NOT_ACCEPTED: tr._(
             "%(text)s still awaits the acceptance decision; accept it first (/waitlist).",
-            text=refused.detail,
+            text=excerpt(refused.detail),
         ),
         Problem.UNKNOWN_COACH: tr._(
-            "I don't know an active coach called '%(text)s'.", text=refused.detail
+            "I don't know an active coach called '%(text)s'.", text=excerpt(refused.detail)
         ),
         Problem.AMBIGUOUS_COACH: tr._(
             "'%(text)s' could be several people: %(names)s. Give the full name.",
-            text=refused.detail,
+            text=excerpt(refused.detail),
             names=", ".join(refused.options),
         ),
         Problem.COACH_FULL: tr._(
             "%(name)s already has %(families)s families with a limit of %(limit)s; nothing was "
             "changed. /caseload shows who has room.",
-            name=refused.detail,
+            name=excerpt(refused.detail),
             families=refused.options[0] if refused.options else "?",
             limit=refused.options[1] if len(refused.options) > 1 else "?",
         ),
         Problem.COACH_ABSENT: tr._(
-            "%(name)s is absent now; nothing was changed.", name=refused.detail
+            "%(name)s is absent now; nothing was changed.", name=excerpt(refused.detail)
         ),
     }
     return texts[refused.problem]

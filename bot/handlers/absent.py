@@ -17,6 +17,8 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.edge import excerpt
+from bot.handlers.replies import drop_buttons
 from bot.handlers.swap import post_offer
 from bot.i18n import N_, Translator
 from bot.models import AbsenceKind, AbsenceRecord, Coach
@@ -82,7 +84,7 @@ def refusal_text(tr: Translator, refusal: Refusal) -> str:
     }
     return tr._(
         texts[refusal.problem],
-        detail=refusal.detail,
+        detail=excerpt(refusal.detail),
         candidates=", ".join(refusal.candidates),
     )
 
@@ -137,7 +139,7 @@ async def chosen(update: Update, context: AchtervangContext) -> int:
     state = context.user_data.get(_KEY)
     await query.answer()
     if state is None:
-        await query.edit_message_reply_markup(None)
+        await drop_buttons(query)
         return ConversationHandler.END
     _, step, value = [*query.data.split(":"), "", ""][:3]
     today = runtime.config.local_date(runtime.clock.now())
@@ -176,7 +178,7 @@ async def chosen(update: Update, context: AchtervangContext) -> int:
         return CHOOSE
     if step == "ok" and "first" in state:
         context.user_data.pop(_KEY, None)
-        await query.edit_message_reply_markup(None)
+        await drop_buttons(query)
         async with runtime.sessionmaker() as session:
             subject = await session.get(Coach, state["coach_id"])
         request = Request(

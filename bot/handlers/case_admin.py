@@ -10,12 +10,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.handlers.access import refused_press
 from bot.handlers.context import AchtervangContext
+from bot.handlers.edge import excerpt
 from bot.handlers.registry import LEADS
-from bot.handlers.replies import reply
+from bot.handlers.replies import edit_text, reply
 from bot.i18n import N_, Translator
 from bot.models import Coach, Phase
-from bot.services import case_admin
+from bot.services import case_admin, parsing
 from bot.services.case_admin import Assignment, Changed, NeedsConfirmation, Problem, Refusal
 
 log = logging.getLogger(__name__)
@@ -42,38 +44,43 @@ def refusal_text(tr: Translator, refusal: Refusal, usage: str = "") -> str:
         Problem.USAGE: usage,
         Problem.UNKNOWN_CASE: tr._(
             "I don't know a family with case code '%(text)s'; nothing was changed.",
-            text=refusal.detail,
+            text=excerpt(refusal.detail),
         ),
         Problem.AMBIGUOUS_CASE: tr._(
             "'%(text)s' fits several case codes: %(codes)s. Give the whole code.",
-            text=refusal.detail,
+            text=excerpt(refusal.detail),
             codes=", ".join(refusal.candidates),
         ),
         Problem.UNKNOWN_COACH: tr._(
-            "I don't know an active team member called '%(text)s'.", text=refusal.detail
+            "I don't know an active team member called '%(text)s'.", text=excerpt(refusal.detail)
         ),
         Problem.AMBIGUOUS_COACH: tr._(
             "'%(text)s' could be several people: %(names)s. Give the full name.",
-            text=refusal.detail,
+            text=excerpt(refusal.detail),
             names=", ".join(refusal.candidates),
         ),
         Problem.SAME_COACH_AND_BACKUP: tr._(
             "%(name)s cannot be both the coach and the back-up of a family; nothing was changed.",
-            name=refusal.detail,
+            name=excerpt(refusal.detail),
         ),
         Problem.UNKNOWN_PHASE: tr._(
             "'%(text)s' is not a phase. Phases: aanmelding, intake, plan, uitvoering, "
             "evaluatie, afsluiting.",
-            text=refusal.detail,
+            text=excerpt(refusal.detail),
         ),
         Problem.BAD_DATE: tr._(
             "'%(text)s' is not a date I know. Write for example 2026-12-15 or 15-12-2026.",
-            text=refusal.detail,
+            text=excerpt(refusal.detail),
         ),
         Problem.DATE_IN_PAST: tr._(
             "An evaluation date cannot be in the past; nothing was changed."
         ),
         Problem.CASE_CLOSED: tr._("That case is closed; nothing was changed."),
+        Problem.NOT_A_HOLDER: tr._(
+            "%(name)s cannot hold a family: only active coaches and team leads can. "
+            "Nothing was changed.",
+            name=excerpt(refusal.detail),
+        ),
     }
     return texts[refusal.problem]
 
@@ -163,6 +170,7 @@ async def button_pressed(update: Update, context: AchtervangContext) -> None:
     query = update.callback_query
     # Buttons skip the command gate: the role is checked here, at press time.
     if lead is None or lead.role not in LEADS:
+        await refused_press(context, "assign", "role")
         await reply(update, tr._("That command is not available for your role."))
         return
     action, _, argument = query.data.removeprefix(_PREFIX).partition(":")
@@ -170,11 +178,13 @@ async def button_pressed(update: Update, context: AchtervangContext) -> None:
         await query.answer()
         await query.edit_message_text(tr._("Cancelled; nothing was changed."))
         return
-    ids = argument.split(":")
-    if action != "ok" or len(ids) != 3 or not all(part.isdigit() for part in ids):
+    raw = argument.split(":")
+    ids = parsing.row_ids(raw[:2], 2) if action == "ok" and len(raw) == 3 else None
+    backup_id = parsing.ascii_int(raw[2], 0, parsing.MAX_ROW_ID) if ids else None  # 0: none
+    if ids is None or backup_id is None:
         await reply(update, tr._("This button no longer works."))
         return
-    case_id, coach_id, backup_id = (int(part) for part in ids)
+    case_id, coach_id = ids
     async with runtime.sessionmaker() as session:
         result = await case_admin.confirm_assign(
             session,
@@ -187,7 +197,7 @@ async def button_pressed(update: Update, context: AchtervangContext) -> None:
         await session.commit()
     await query.answer()
     if isinstance(result, Refusal):
-        await query.edit_message_text(refusal_text(tr, result))
+        await edit_text(query, refusal_text(tr, result))
         return
     await query.edit_message_text(_assigned_text(tr, result))
     await _tell_coaches(context, result)

@@ -8,11 +8,12 @@ from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.case_text import card_text
+from bot.handlers.access import refused_press
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import TEAM
 from bot.handlers.replies import reply
 from bot.i18n import Translator
-from bot.services import case_views
+from bot.services import case_views, parsing
 from bot.services.case_views import Shown
 
 _PREFIX = "case:"
@@ -57,13 +58,16 @@ async def case_pressed(update: Update, context: AchtervangContext) -> None:
     private = update.effective_chat is not None and update.effective_chat.type == Chat.PRIVATE
     # The gate checks commands, not buttons: a case card never goes to a group, nor to a
     # role that has no case look-up.
-    if not private or coach.role not in TEAM or not raw_id.isdigit():
+    case_id = parsing.row_id(raw_id)
+    if not private or coach.role not in TEAM or case_id is None:
+        reason = "group_chat" if not private else "role" if coach.role not in TEAM else "data"
+        await refused_press(context, "case", reason)
         await reply(update, tr._("That command is not available for your role."))
         return
     runtime = context.runtime
     async with runtime.sessionmaker() as session:
         shown = await case_views.show_by_id(
-            session, runtime.config, coach, int(raw_id), runtime.clock.now()
+            session, runtime.config, coach, case_id, runtime.clock.now()
         )
         await session.commit()
     if shown.card is None:

@@ -7,10 +7,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.handlers.context import AchtervangContext
-from bot.handlers.replies import reply
+from bot.handlers.replies import drop_buttons, reply
 from bot.models import AbsenceRecord, Case, Coach
 from bot.scheduling.dispatcher import dispatch_due
-from bot.services import backup_round
+from bot.services import backup_round, parsing
 from bot.services.absences import LEAD_ROLES
 from bot.services.backup_round import Answered, Assigned
 
@@ -18,10 +18,7 @@ _PREFIX = "cover:"
 
 
 def _ints(parts: list[str], n: int) -> list[int] | None:
-    values = parts[2 : 2 + n]
-    if len(values) != n or not all(v.isdigit() for v in values):
-        return None
-    return [int(v) for v in values]
+    return parsing.row_ids(parts[2:], n)
 
 
 async def on_button(update: Update, context: AchtervangContext) -> None:
@@ -51,10 +48,10 @@ async def _answer(update: Update, context: AchtervangContext, cover_id: int, acc
         own = await session.get(Coach, absence.coach_id) if absence else None
     if result.outcome in (Answered.NOT_YOURS, Answered.UNKNOWN, Answered.CLOSED):
         await reply(update, tr._("This request is no longer open."))
-        await query.edit_message_reply_markup(None)
+        await drop_buttons(query)
         return
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
     code = result.case.code if result.case else "?"
     if result.outcome is Answered.ACCEPTED:
         text = tr._(

@@ -21,12 +21,13 @@ from telegram.ext import (
 from bot.alert_text import card, taken_line
 from bot.crisis_receipt import receipt, unknown_code_question
 from bot.handlers.context import AchtervangContext
+from bot.handlers.edge import excerpt
 from bot.handlers.replies import reply
 from bot.models import Coach
 from bot.scheduling import jobs
 from bot.scheduling.alert_notices import card_facts
 from bot.scheduling.dispatcher import dispatch_due, send_claimed
-from bot.services import alert_closing, alerts
+from bot.services import alert_closing, alerts, parsing
 from bot.services.alerts import Answer, Outcome
 from bot.services.code_suggestions import close_codes
 
@@ -55,7 +56,7 @@ async def raise_crisis(update: Update, context: AchtervangContext) -> int:
             tr._(
                 "'%(code)s' is not a case code (letters, digits and dashes, for example "
                 "GZ-1042). Nothing was sent.",
-                code=code,
+                code=excerpt(code),
             )
         )
         return ConversationHandler.END
@@ -145,17 +146,18 @@ async def answer_alert(update: Update, context: AchtervangContext) -> None:
     query = update.callback_query
     runtime, tr, coach = context.runtime, context.tr, context.coach
     _, action, raw_id = [*query.data.split(":"), "", ""][:3]
-    if action not in ("take", "decline") or not raw_id.isdigit():
+    alert_id = parsing.row_id(raw_id)
+    if action not in ("take", "decline") or alert_id is None:
         await query.answer()
         return
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
         if action == "take":
-            result = await alerts.take(session, int(raw_id), coach, now)
+            result = await alerts.take(session, alert_id, coach, now)
             if result.outcome is Outcome.TAKEN:
                 await alert_closing.plan_reminder(session, runtime.config, result.alert)
         else:
-            result = await alerts.decline(session, runtime.config, int(raw_id), coach, now)
+            result = await alerts.decline(session, runtime.config, alert_id, coach, now)
         await session.commit()
     if result.outcome is Outcome.TAKEN:
         await query.answer(tr._("It's yours. The reporter is told you are on it."))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Update
+from telegram.error import BadRequest
 
 from bot.i18n import Translator
 from bot.models import Role
@@ -23,3 +24,22 @@ def role_label(tr: Translator, role: Role) -> str:
         Role.ADMIN: tr._("administrator"),
     }
     return labels[role]
+
+
+async def drop_buttons(query: CallbackQuery) -> None:
+    """Takes the buttons off the message pressed. A second tap (or a forged press) finds them
+    gone already, which Telegram refuses as 'message is not modified': nothing to do then."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest as failed:
+        if "not modified" not in str(failed).lower():
+            raise
+
+
+async def edit_text(query: CallbackQuery, text: str, **kwargs: object) -> None:
+    """Replaces the pressed message's text; the same text again (a second tap) is no error."""
+    try:
+        await query.edit_message_text(text, **kwargs)
+    except BadRequest as failed:
+        if "not modified" not in str(failed).lower():
+            raise

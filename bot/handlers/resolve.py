@@ -20,7 +20,7 @@ from bot.handlers.replies import reply
 from bot.models import Alert, AlertStatus
 from bot.roster_text import WHEN
 from bot.scheduling.dispatcher import dispatch_due
-from bot.services import alert_closing
+from bot.services import alert_closing, parsing
 from bot.services.alert_closing import MAX_NOTE, OUTCOMES, Closed
 
 CHOOSING, NOTE = range(2)
@@ -87,10 +87,11 @@ async def on_button(update: Update, context: AchtervangContext) -> int:
     tr = context.tr
     parts = query.data.split(":")
     action = parts[1] if len(parts) > 1 else ""
-    if len(parts) < 3 or not parts[2].isdigit() or action not in ("pick", "out"):
+    alert_id = parsing.row_id(parts[2]) if len(parts) >= 3 else None
+    if alert_id is None or action not in ("pick", "out"):
         await query.answer()
         return ConversationHandler.END
-    alert = await _still_mine(context, int(parts[2]))
+    alert = await _still_mine(context, alert_id)
     if alert is None:
         await reply(update, tr._("This alert is not yours to resolve, or it is resolved already."))
         return ConversationHandler.END

@@ -9,7 +9,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.edge import excerpt
 from bot.roster_week_text import week_bounds, week_text
+from bot.services import parsing
 from bot.services.roster_input import parse_week
 from bot.services.roster_store import load_roster
 
@@ -26,7 +28,7 @@ async def show_roster(update: Update, context: AchtervangContext) -> None:
             tr._(
                 "I don't know which week '%(asked)s' is. Give a week number (1–53), "
                 "'next', or a date, for example /roster 49 or /roster 30-11.",
-                asked=asked,
+                asked=excerpt(asked),
             )
         )
         return
@@ -36,9 +38,8 @@ async def show_roster(update: Update, context: AchtervangContext) -> None:
 
 async def page_roster(update: Update, context: AchtervangContext) -> None:
     query = update.callback_query
-    try:
-        monday = date.fromisoformat(query.data.removeprefix(_PREFIX))
-    except ValueError:
+    monday = parsing.iso_date(query.data.removeprefix(_PREFIX))
+    if monday is None or monday.weekday() != 0:
         await query.answer()
         return
     text, keyboard = await _render(context, monday)

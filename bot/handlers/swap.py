@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -19,7 +19,7 @@ from bot.i18n import N_, Translator
 from bot.models import Coach, SwapOffer
 from bot.roster_text import duty_name, span_text
 from bot.scheduling.jobs import kick
-from bot.services import swaps
+from bot.services import parsing, swaps
 from bot.services.swaps import MyShifts, Outcome, SwapResult
 
 log = logging.getLogger(__name__)
@@ -84,12 +84,11 @@ async def button_pressed(update: Update, context: AchtervangContext) -> None:
     action, _, argument = update.callback_query.data.removeprefix(_PREFIX).partition(":")
     if action == "offer":
         duty, _, stamp = argument.partition(":")
-        if stamp.isdigit():
-            start = datetime.fromtimestamp(int(stamp), UTC)
+        if (start := parsing.timestamp(stamp)) is not None:
             await _offer(update, context, duty, start)
             return
-    elif action in ("take", "withdraw") and argument.isdigit():
-        await (_take if action == "take" else _withdraw)(update, context, int(argument))
+    elif action in ("take", "withdraw") and (offer_id := parsing.row_id(argument)) is not None:
+        await (_take if action == "take" else _withdraw)(update, context, offer_id)
         return
     await reply(update, context.tr._("This button no longer works."))
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.handlers.access import refused_press
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import LEADS
-from bot.handlers.replies import reply
+from bot.handlers.replies import drop_buttons, reply
 from bot.i18n import Translator
 from bot.models.waitlist import WaitlistEntry
-from bot.services import waitlist
+from bot.services import parsing, waitlist
 from bot.services.waitlist import Refused
 from bot.waitlist_text import (
     DECIDE,
@@ -74,20 +75,22 @@ async def show_waitlist(update: Update, context: AchtervangContext) -> None:
 async def on_decision(update: Update, context: AchtervangContext) -> None:
     query, runtime, tr = update.callback_query, context.runtime, context.tr
     if context.coach.role not in LEADS:
+        await refused_press(context, "waitlist", "role")
         await reply(update, tr._("Only a team lead decides on referrals."))
         return
     _, answer, raw_id = [*query.data.split(":"), "", ""][:3]
-    if answer not in ("yes", "no") or not raw_id.isdigit():
+    entry_id = parsing.row_id(raw_id)
+    if answer not in ("yes", "no") or entry_id is None:
         await query.answer()
         return
     async with runtime.sessionmaker() as session:
         result = await waitlist.decide(
-            session, int(raw_id), answer == "yes", actor=context.coach, now=runtime.clock.now()
+            session, entry_id, answer == "yes", actor=context.coach, now=runtime.clock.now()
         )
         await session.commit()
     if isinstance(result, Refused):
         await reply(update, tr._("This referral was already decided."))
-        await query.edit_message_reply_markup(None)
+        await drop_buttons(query)
         return
     await query.answer()
     done = (

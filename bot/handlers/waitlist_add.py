@@ -26,7 +26,7 @@ from bot.i18n import Translator
 from bot.models import Coach
 from bot.models.waitlist import WaitlistEntry
 from bot.scheduling.dispatcher import dispatch_due
-from bot.services import waitlist
+from bot.services import parsing, waitlist
 from bot.services.roster_input import parse_day
 from bot.services.waitlist import Referral, Refused
 from bot.waitlist_terms import Concern
@@ -104,9 +104,19 @@ async def got_day_text(update: Update, context: AchtervangContext) -> int:
     return await _take_day(update, context, day)
 
 
+async def _not_understood(update: Update, context: AchtervangContext, state: int) -> int:
+    """A forged or out-of-date button value: said so, nothing taken, same question open."""
+    await update.effective_message.reply_text(
+        context.tr._("I didn't understand that. /help lists what you can do.")
+    )
+    return state
+
+
 async def got_day_button(update: Update, context: AchtervangContext) -> int:
     await update.callback_query.answer()
-    back = int(update.callback_query.data.rsplit(":", 1)[1])
+    back = parsing.ascii_int(update.callback_query.data.rsplit(":", 1)[1], 0, 1)
+    if back is None:
+        return await _not_understood(update, context, DAY)
     today = context.runtime.config.local_date(context.runtime.clock.now())
     return await _take_day(update, context, today - timedelta(days=back))
 
@@ -133,7 +143,10 @@ async def got_referrer(update: Update, context: AchtervangContext) -> int:
 async def got_complexity(update: Update, context: AchtervangContext) -> int:
     query, tr = update.callback_query, context.tr
     await query.answer()
-    _draft(context)["complexity"] = int(query.data.rsplit(":", 1)[1])
+    complexity = parsing.ascii_int(query.data.rsplit(":", 1)[1], 1, 5)
+    if complexity is None:
+        return await _not_understood(update, context, COMPLEXITY)
+    _draft(context)["complexity"] = complexity
     await query.message.reply_text(
         tr._("Yearly cost band for the municipality, from 1 (lowest) to 4 (highest)?"),
         reply_markup=_buttons([[(str(n), f"cost:{n}") for n in range(1, 5)]]),
@@ -144,7 +157,10 @@ async def got_complexity(update: Update, context: AchtervangContext) -> int:
 async def got_cost(update: Update, context: AchtervangContext) -> int:
     query, tr = update.callback_query, context.tr
     await query.answer()
-    _draft(context)["cost"] = int(query.data.rsplit(":", 1)[1])
+    cost = parsing.ascii_int(query.data.rsplit(":", 1)[1], 1, 4)
+    if cost is None:
+        return await _not_understood(update, context, COST)
+    _draft(context)["cost"] = cost
     await query.message.reply_text(
         tr._("Is there a safety concern?"),
         reply_markup=_buttons([[(tr._(CONCERN_NAMES[c]), f"sc:{c.value}")] for c in Concern]),
@@ -155,7 +171,10 @@ async def got_cost(update: Update, context: AchtervangContext) -> int:
 async def got_concern(update: Update, context: AchtervangContext) -> int:
     query, runtime, tr = update.callback_query, context.runtime, context.tr
     await query.answer()
-    _draft(context)["concern"] = query.data.rsplit(":", 1)[1]
+    concern = query.data.rsplit(":", 1)[1]
+    if concern not in {c.value for c in Concern}:
+        return await _not_understood(update, context, CONCERN)
+    _draft(context)["concern"] = concern
     async with runtime.sessionmaker() as session:
         default = await waitlist.contact_of_the_day(session, runtime.config, runtime.clock.now())
     rows = (

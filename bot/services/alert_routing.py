@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.duty_config import Duty
 from bot.models import Case, CaseCover, Coach, CoverStatus, Role
-from bot.services import in_force, roster
+from bot.services import holders, in_force, roster
 from bot.services.roster_store import member_key
 from bot.team_config import TeamConfig
 
@@ -49,7 +49,9 @@ _COVERING = (
 
 
 def _reachable(coach: Coach | None) -> bool:
-    return coach is not None and coach.active and coach.telegram_user_id is not None
+    # An alert shows the family's card: only someone who may hold a family receives one,
+    # whatever the roster or the case row says (see holders).
+    return holders.may_hold(coach) and coach.telegram_user_id is not None  # type: ignore[union-attr]
 
 
 @dataclass

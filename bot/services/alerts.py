@@ -24,7 +24,7 @@ from bot.models import (
 )
 from bot.scheduling import outbox
 from bot.scheduling.outbox import enqueue
-from bot.services import audit
+from bot.services import audit, holders
 from bot.services.alert_routing import resolve
 from bot.team_config import TeamConfig
 
@@ -317,6 +317,8 @@ async def _shown(session: AsyncSession, alert_id: int) -> list[tuple[int, int, i
 
 
 async def _may_answer(session: AsyncSession, alert: Alert, coach: Coach) -> bool:
+    if not holders.may_hold(coach):
+        return False  # whoever takes an alert holds the family's card
     if coach.role == Role.TEAMLEAD:
         return True
     found = await session.scalar(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, tzinfo
 
@@ -12,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.models import AuditEvent, Coach
+from bot.services import csv_export
 
 COLUMNS = ("at", "actor", "actor_telegram_id", "action", "subject", "outcome", "detail")
 
@@ -48,12 +47,5 @@ async def rows_since(
 
 
 def to_csv(rows: Iterator[tuple[str, ...]]) -> tuple[str, int]:
-    """The CSV text (header first) and how many events it holds."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    count = 0
-    for row in rows:
-        writer.writerow(row)
-        count += 1
-    return buffer.getvalue(), count
+    """The CSV text (header first) and how many events it holds; formula cells neutralised."""
+    return csv_export.to_csv(COLUMNS, rows)

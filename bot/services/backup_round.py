@@ -33,7 +33,7 @@ from bot.models import (
     Role,
 )
 from bot.scheduling.outbox import enqueue
-from bot.services import audit
+from bot.services import audit, holders
 from bot.services.caseload import active_clause, count_active
 from bot.services.roster import is_office_day
 from bot.team_config import TeamConfig
@@ -344,7 +344,7 @@ async def answer(
     if cover is None:
         return Answer(Answered.UNKNOWN)
     case = await session.get(Case, cover.case_id)
-    if cover.coach_id != coach.id:
+    if cover.coach_id != coach.id or (accept and not holders.may_hold(coach)):
         return Answer(Answered.NOT_YOURS, cover, case)
     if cover.status != CoverStatus.ASKED:
         return Answer(Answered.CLOSED, cover, case)
@@ -529,6 +529,8 @@ async def assign_by_hand(
         or (absence.end is not None and absence.end <= now)
     ):
         return Assigned.GONE, case, coach
+    if not holders.may_hold(coach):
+        return Assigned.NO_ROOM, case, coach
     if coach.id not in {c.id for c, _ in await rooms(session, config, now)}:
         return Assigned.NO_ROOM, case, coach
     existing = await live_cover(session, absence.id, case.id)

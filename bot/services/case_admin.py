@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Case, Coach, Phase
-from bot.services import audit
+from bot.services import audit, holders
 from bot.services.case_lookup import Ambiguous, Found, find_case
 from bot.services.caseload import count_active, is_active
 from bot.services.overrides import Problem as CoachProblem
@@ -31,6 +31,7 @@ class Problem(enum.StrEnum):
     BAD_DATE = "bad_date"
     DATE_IN_PAST = "date_in_past"
     CASE_CLOSED = "case_closed"
+    NOT_A_HOLDER = "not_a_holder"  # a partner, or someone deactivated: see holders
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,10 @@ async def assign(
     coach, backup = pair
     if backup is None and case.backup_coach_id is not None and case.backup_coach_id != coach.id:
         backup = await session.get(Coach, case.backup_coach_id)
+    for person in (coach, backup):
+        if person is not None and not holders.may_hold(person):
+            refusal = Refusal(Problem.NOT_A_HOLDER, person.name)
+            return _refused(session, lead, now, action, case.code, refusal)
     if backup is not None and backup.id == coach.id:
         refusal = Refusal(Problem.SAME_COACH_AND_BACKUP, coach.name)
         return _refused(session, lead, now, action, case.code, refusal)
@@ -232,7 +237,13 @@ async def _apply(
     now: datetime,
     *,
     confirmed: bool = False,
-) -> Assignment:
+) -> Assignment | Refusal:
+    # The one invariant, checked where the write happens: whatever path (typed names, a
+    # confirmation button with crafted ids) led here.
+    for person in (coach, backup):
+        if person is not None and not holders.may_hold(person):
+            refusal = Refusal(Problem.NOT_A_HOLDER, person.name)
+            return _refused(session, lead, now, "case.assign", case.code, refusal)
     old_coach = await session.get(Coach, case.coach_id) if case.coach_id else None
     old_backup = await session.get(Coach, case.backup_coach_id) if case.backup_coach_id else None
     case.coach_id = coach.id

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select
@@ -13,8 +14,33 @@ class DuplicateCoachName(ValueError):
     pass
 
 
+NAME_MAX = 120  # Coach.name column width
+
+
+class BadName(ValueError):
+    """Why a name cannot be stored: 'empty', 'too_long' or 'control'."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def normalise_name(name: str) -> str:
     return " ".join(name.split())
+
+
+def valid_name(name: str) -> str:
+    """The one check every writer of a person's name uses (CLI, CSV): normalised spacing, not
+    empty, fits the column, no control or format characters (PostgreSQL refuses NUL; none
+    belongs in a name shown in every chat)."""
+    name = normalise_name(name)
+    if not name:
+        raise BadName("empty")
+    if len(name) > NAME_MAX:
+        raise BadName("too_long")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in name):
+        raise BadName("control")
+    return name
 
 
 async def find_by_name(session: AsyncSession, name: str) -> Coach | None:
@@ -45,9 +71,7 @@ async def add_coach(
     language: str | None = None,
     caseload_limit: int | None = None,
 ) -> Coach:
-    name = normalise_name(name)
-    if not name:
-        raise ValueError("name is empty")
+    name = valid_name(name)
     if await find_by_name(session, name) is not None:
         raise DuplicateCoachName(name)
     coach = Coach(

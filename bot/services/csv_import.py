@@ -43,8 +43,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, Translator
 from bot.models import Case, Coach, Phase, Role, SafetyStatus
-from bot.services import audit
-from bot.services.coaches import normalise_name
+from bot.services import audit, holders
+from bot.services.coaches import BadName, normalise_name, valid_name
 from bot.team_config import Language, TeamConfig
 
 # --- public results -------------------------------------------------------------------------------
@@ -113,7 +113,6 @@ _YES = frozenset({"yes", "true", "ja", "1"})
 _NO = frozenset({"no", "false", "nee", "0"})
 _NAME_MAX = 120  # Coach.name column width
 _REFERRER_MAX = 120  # Case.referrer column width
-_CASE_HOLDERS = frozenset({Role.COACH, Role.TEAMLEAD})
 
 
 def _one_of(enum_cls: type[E], default: E) -> BeforeValidator:
@@ -191,12 +190,14 @@ def _language_or_none(value: str) -> Language | None:
 
 
 def _person_name(value: str) -> str:
-    name = normalise_name(value)
-    if not name:
-        raise CellError(N_("must not be empty"))
-    if len(name) > _NAME_MAX:
-        raise CellError(N_("is longer than %(limit)s characters"), limit=_NAME_MAX)
-    return name
+    try:
+        return valid_name(value)
+    except BadName as bad:
+        if bad.reason == "empty":
+            raise CellError(N_("must not be empty")) from None
+        if bad.reason == "too_long":
+            raise CellError(N_("is longer than %(limit)s characters"), limit=_NAME_MAX) from None
+        raise CellError(N_("holds control characters")) from None
 
 
 def _case_code(value: str) -> str:
@@ -280,7 +281,9 @@ class CaseRow(_Row):
         coach = _context(info, "coaches").get(name.lower())
         if coach is None:
             raise CellError(N_("unknown coach '%(name)s'"), name=name)
-        if coach.role not in _CASE_HOLDERS:
+        if not coach.active:
+            raise CellError(N_("'%(name)s' is deactivated"), name=coach.name)
+        if not holders.may_hold(coach):
             raise CellError(
                 N_("'%(name)s' has role %(role)s; only a coach or teamlead can hold a case"),
                 name=coach.name,
@@ -472,6 +475,12 @@ class _Kind(ABC, Generic[RowT, ObjT]):
     def create(self, values: dict[str, Any]) -> ObjT:
         """A new record from a full set of planned values."""
 
+    async def check(
+        self, session: AsyncSession, record: ObjT | None, values: dict[str, Any], today: date
+    ) -> list[tuple[str, Text]]:
+        """Problems that need the database to see (beyond the row itself)."""
+        return []
+
 
 async def _import(
     session: AsyncSession, text: str, kind: _Kind[RowT, ObjT], *, now: datetime
@@ -522,6 +531,7 @@ async def _import(
         # columns that are in the file.
         columns = frozenset(row.model_fields_set if record is not None else known)
         plan = kind.plan(row, record, columns)
+        plan.issues.extend(await kind.check(session, record, plan.values, context["today"]))
         problems.extend(RowProblem(line, column, message) for column, message in plan.issues)
         planned.append((record, plan.values))
     if problems:
@@ -617,6 +627,23 @@ class _CoachKind(_Kind[CoachRow, Coach]):
 
     def create(self, values: dict[str, Any]) -> Coach:
         return Coach(**values, created_at=self.now)
+
+    async def check(
+        self, session: AsyncSession, record: Coach | None, values: dict[str, Any], today: date
+    ) -> list[tuple[str, Text]]:
+        """A row that would make someone who holds families a partner, or deactivate them, is
+        refused: the families must be reassigned first (see holders)."""
+        if record is None:
+            return []
+        role, active = values.get("role", record.role), values.get("active", record.active)
+        held = await holders.may_lose_holding(
+            session, record, role=role, active=active, today=today
+        )
+        if not held:
+            return []
+        column = "active" if not active else "role"
+        message = N_("'%(name)s' still holds families (%(codes)s); reassign them first")
+        return [(column, Text(message, {"name": record.name, "codes": held.codes()}))]
 
 
 class _CaseKind(_Kind[CaseRow, Case]):

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import N_
 from bot.models import Coach
 from bot.models.waitlist import WaitlistEntry
-from bot.services import acute
+from bot.services import acute, holders
 from bot.services.coaches import normalise_name
 from bot.services.csv_import import (
     _REFERRER_MAX,
@@ -80,6 +80,14 @@ class WaitlistRow(_Row):
         coach = _context(info, "coaches").get(name.lower())
         if coach is None:
             raise CellError(N_("unknown coach '%(name)s'"), name=name)
+        if not coach.active:
+            raise CellError(N_("'%(name)s' is deactivated"), name=coach.name)
+        if not holders.may_hold(coach):
+            raise CellError(
+                N_("'%(name)s' has role %(role)s; only a coach or teamlead can hold a case"),
+                name=coach.name,
+                role=coach.role.value,
+            )
         return coach
 
     @field_validator("referral_date")

@@ -143,3 +143,46 @@ def _wrong_code(
 
 def _audit(session: AsyncSession, now: datetime, telegram_user_id: int, outcome: str) -> None:
     audit.record(session, at=now, action="enrol", outcome=outcome, telegram_id=telegram_user_id)
+
+
+def invite_candidates(text: str) -> set[str]:
+    """Every string in a message that could be an invite code: each word, and the words after
+    /start run together (as `redeem` reads them), also inside a t.me link."""
+    words = text.replace("?start=", " ").replace("=", " ").split()
+    if words and words[0].lower().startswith("/start"):
+        words.append("".join(words[1:]))
+    found = set()
+    for word in words:
+        code = normalise_code(word)
+        if len(code) == CODE_LENGTH and all(ch in _ALPHABET for ch in code):
+            found.add(code)
+    return found
+
+
+async def cancel_seen_invites(session: AsyncSession, codes: set[str], now: datetime) -> int:
+    """Unused invite codes among `codes` stop working; returns how many did."""
+    hashes = [_hash(code) for code in codes]
+    owners = (
+        await session.scalars(
+            select(InviteCode.coach_id).where(
+                InviteCode.code_hash.in_(hashes), InviteCode.used_at.is_(None)
+            )
+        )
+    ).all()
+    if not owners:
+        return 0
+    await session.execute(
+        update(InviteCode)
+        .where(InviteCode.code_hash.in_(hashes), InviteCode.used_at.is_(None))
+        .values(used_at=now)
+    )
+    for coach_id in owners:
+        coach = await session.get(Coach, coach_id)
+        audit.record(
+            session,
+            at=now,
+            action="invite.cancel",
+            outcome="seen_in_group",
+            subject=coach.name if coach else None,
+        )
+    return len(owners)

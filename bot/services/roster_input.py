@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.duty_config import Duty
+from bot.services.parsing import year_ok
 
 DUTY_ALIASES: dict[str, Duty] = {
     "bureaudienst": "bureaudienst",
@@ -24,11 +25,12 @@ DUTY_ALIASES: dict[str, Duty] = {
 _RELATIVE_DAYS = {"vandaag": 0, "today": 0, "morgen": 1, "tomorrow": 1, "overmorgen": 2}
 _NEXT_WEEK = {"volgende", "next", "+1"}
 _LAST_WEEK = {"vorige", "previous", "last", "-1"}
-_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{4}))?$")
-_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_ISO_WEEK = re.compile(r"^(\d{4})-?w?(\d{1,2})$", re.IGNORECASE)
-_WEEK = re.compile(r"^w?(\d{1,2})$", re.IGNORECASE)
-_SPAN = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)-([01]?\d|2[0-3])[:.]([0-5]\d)$")
+# re.ASCII: only 0-9 are digits here, as in bot.services.parsing.
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{4}))?$", re.ASCII)
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
+_ISO_WEEK = re.compile(r"^(\d{4})-?w?(\d{1,2})$", re.IGNORECASE | re.ASCII)
+_WEEK = re.compile(r"^w?(\d{1,2})$", re.IGNORECASE | re.ASCII)
+_SPAN = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)-([01]?\d|2[0-3])[:.]([0-5]\d)$", re.ASCII)
 
 
 def parse_duty(text: str) -> Duty | None:
@@ -37,7 +39,13 @@ def parse_duty(text: str) -> Duty | None:
 
 def parse_day(text: str, today: date) -> date | None:
     """'vandaag', 'morgen', '24-11', '24-11-2026' or '2026-11-24'. A day-month without a year
-    is the next such day from today (so in December, '05-01' is next January)."""
+    is the next such day from today (so in December, '05-01' is next January). Years outside
+    what the team plans for are not understood (weeks are added to them)."""
+    found = _parse_day(text, today)
+    return found if found is not None and year_ok(found.year) else None
+
+
+def _parse_day(text: str, today: date) -> date | None:
     text = text.strip().lower()
     if text in _RELATIVE_DAYS:
         return today + timedelta(days=_RELATIVE_DAYS[text])
@@ -58,6 +66,8 @@ def parse_day(text: str, today: date) -> date | None:
 
 
 def week_monday(year: int, week: int) -> date | None:
+    if not year_ok(year):
+        return None
     try:
         return date.fromisocalendar(year, week, 1)
     except ValueError:

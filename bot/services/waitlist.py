@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Case, Coach, Phase, Role
 from bot.models.waitlist import WaitlistEntry
-from bot.services import acute, audit
+from bot.services import acute, audit, holders
 from bot.services.alerts import find_case, valid_code
 from bot.services.caseload import Load, caseloads, is_active
 from bot.services.overrides import Refusal as CoachRefusal
@@ -104,7 +104,8 @@ async def match_team_member(session: AsyncSession, text: str) -> Coach | Refused
     """An active team member by (a unique start of) their name, as /override matches them."""
     found = await match_coach(session, text)
     if not isinstance(found, CoachRefusal):
-        return found
+        # A waitlist contact or an intake coach holds the family: see holders.
+        return found if holders.may_hold(found) else Refused(Problem.UNKNOWN_COACH, text)
     if found.candidates:
         return Refused(Problem.AMBIGUOUS_COACH, text, tuple(found.candidates))
     return Refused(Problem.UNKNOWN_COACH, text)
@@ -121,7 +122,8 @@ async def contact_of_the_day(
     if shift is None:
         day = now.astimezone(config.tz).replace(hour=12, minute=0)
         shift = state.holder_at("bureaudienst", day) if day > now else None
-    return state.coach(shift.holder if shift else None)
+    coach = state.coach(shift.holder if shift else None)
+    return coach if holders.may_hold(coach) else None
 
 
 async def add(
@@ -141,6 +143,8 @@ async def add(
     if refused is not None:
         return refused
     contact = contact or await contact_of_the_day(session, config, now)
+    if contact is not None:
+        holders.require_holder(contact)
     decided = accepted or referral.concern == Concern.ACUTE
     entry = WaitlistEntry(
         code=referral.code.upper(),

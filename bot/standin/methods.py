@@ -67,6 +67,8 @@ def target_chat(world: World, chat_id: Any) -> ChatState:
             raise forbidden("bot can't initiate conversation with a user")
     elif chat_id not in world.chats:
         raise bad_request("chat not found")
+    elif chat_id in world.left_chats:
+        raise forbidden("bot is not a member of the group chat")
     return world.chats[chat_id]
 
 
@@ -399,6 +401,16 @@ def get_chat(world: World, params: dict[str, Any], uploads: dict[str, Upload]) -
     }
 
 
+def leave_chat(world: World, params: dict[str, Any], uploads: dict[str, Upload]) -> bool:
+    chat_id = params.get("chat_id")
+    if not isinstance(chat_id, int) or chat_id >= 0:
+        raise bad_request("chat not found")
+    target_chat(world, chat_id)
+    world.left_chats.add(chat_id)
+    world.log_event("left", chat_id)
+    return True
+
+
 # Telegram matches method names case-insensitively.
 METHODS: dict[str, Handler] = {
     name.lower(): handler
@@ -421,5 +433,6 @@ METHODS: dict[str, Handler] = {
         "getFile": get_file,
         "sendChatAction": send_chat_action,
         "getChat": get_chat,
+        "leaveChat": leave_chat,
     }.items()
 }

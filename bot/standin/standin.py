@@ -108,6 +108,11 @@ class BotApiStandIn:
         """Every call answered with an error: method, params, error_code, description."""
         return self._world.api_errors
 
+    @property
+    def left_chats(self) -> set[int]:
+        """Groups the bot left (leaveChat)."""
+        return set(self._world.left_chats)
+
     def bot_messages(self, chat_id: int) -> list[dict]:
         chat = self._world.chats.get(chat_id)
         if chat is None:
@@ -222,6 +227,33 @@ class BotApiStandIn:
     ) -> str:
         """The user presses an inline button that is on screen; returns the callback query id."""
         return self._world.press(user_id, chat_id, message_id, callback_data)
+
+    def inject_update(self, kind: str, payload: dict) -> None:
+        """Queues an update as given: what a forged client or an odd update kind sends (a
+        button press with data no button had, a photo, an edited message, a channel post).
+        A message in a known chat is stored there first, and a button press is registered, so
+        the bot can answer them as it would on Telegram."""
+        payload = copy.deepcopy(payload)
+        world = self._world
+        chat_info = payload.get("chat") or (payload.get("message") or {}).get("chat") or {}
+        if chat_info.get("type") == "private" and chat_info.get("id") in world.users:
+            world.private_chat(chat_info["id"])  # writing to a bot opens the chat
+        if kind in ("message", "edited_message") and payload["chat"]["id"] in world.chats:
+            chat = world.chats[payload["chat"]["id"]]
+            if kind == "message":
+                payload["message_id"] = chat.next_message_id
+                chat.next_message_id += 1
+            chat.messages.setdefault(payload["message_id"], copy.deepcopy(payload))
+        if kind == "callback_query":
+            message = payload.get("message") or {}
+            world.callback_queries[payload["id"]] = {
+                "user_id": payload["from"]["id"],
+                "chat_id": message.get("chat", {}).get("id"),
+                "message_id": message.get("message_id"),
+                "data": payload.get("data"),
+                "answered": False,
+            }
+        world.enqueue(kind, payload)
 
     # -- fault injection ----------------------------------------------------------------
 

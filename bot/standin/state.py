@@ -90,6 +90,7 @@ class World:
         self.users: dict[int, dict] = {}
         self.chats: dict[int, ChatState] = {}
         self.blocked: set[int] = set()
+        self.left_chats: set[int] = set()
         self.updates: list[dict] = []
         self.next_update_id = 1
         self.allowed_updates: list[str] = []
@@ -219,7 +220,8 @@ class World:
         self, user_id: int, text: str, chat_id: int | None, date: int | None = None
     ) -> dict:
         user = self.user(user_id)
-        if not text.strip():
+        if not text.strip(" \t\n\r"):
+            # Clients trim ASCII whitespace; a lone U+3000 or U+00A0 does get through.
             raise ValueError("Telegram clients do not send empty messages")
         if chat_id is None or chat_id == user_id:
             # Writing to a bot you blocked means pressing "Restart", which unblocks it.
@@ -234,6 +236,8 @@ class World:
         if entities:
             content["entities"] = entities
         message = self.new_message(chat, user, content, date)
+        if chat.info["id"] in self.left_chats:
+            return copy.deepcopy(message)
         if chat.info["type"] == "private" or self._addressed_to_bot(text):
             self.enqueue("message", copy.deepcopy(message))
         return copy.deepcopy(message)

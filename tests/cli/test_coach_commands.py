@@ -47,3 +47,26 @@ async def test_invite_and_deactivate(cli, engine):
     gone = await cli("coach", "deactivate", "Bram Jansen")
     assert gone.out.strip() == "Bram Jansen heeft geen toegang meer."
     assert (await cli("coach", "invite", "Bram Jansen")).code == 1
+
+
+async def test_names_are_checked_and_someone_holding_families_stays_active(cli, sessionmaker):
+    from sqlalchemy import func, select
+
+    from bot.models import Case, Coach
+
+    too_long = await cli("coach", "add", "A" * 300)
+    assert (too_long.code, too_long.err.strip()) == (1, "De naam is langer dan 120 tekens.")
+    control = await cli("coach", "add", "Anna\x1bde Vries")
+    assert (control.code, control.err.strip()) == (1, "De naam bevat stuurtekens.")
+
+    assert (await cli("coach", "add", "Bram Jansen")).code == 0
+    async with sessionmaker() as session:
+        bram = await session.scalar(select(Coach).where(Coach.name == "Bram Jansen"))
+        session.add(Case(code="GZ-1042", coach_id=bram.id))
+        await session.commit()
+    refused = await cli("coach", "deactivate", "Bram Jansen")
+    assert refused.code == 1
+    assert refused.err.startswith("Bram Jansen heeft nog gezinnen (GZ-1042).")
+    async with sessionmaker() as session:
+        assert await session.scalar(select(Coach.active).where(Coach.name == "Bram Jansen"))
+        assert await session.scalar(select(func.count()).select_from(Coach)) == 1

@@ -1,9 +1,22 @@
-"""Strangers learn nothing; group chats never get private-only answers."""
+"""Strangers learn nothing; group chats never get private-only answers; groups other than the
+team's are left."""
 
+from datetime import timedelta
+
+import pytest
 from sqlalchemy import select
 
-from bot.models import Coach
-from tests.e2e.harness import Person
+from bot.models import AuditEvent, Coach, Role
+from bot.team_config import TeamConfig
+from tests.e2e.harness import Person, settle
+
+TEAM_GROUP = -100777
+
+
+@pytest.fixture
+def config() -> TeamConfig:
+    return TeamConfig(team_chat_id=TEAM_GROUP)
+
 
 REFUSAL_NL = (
     "Deze bot is alleen voor leden van het team Gezinscoaches. Heb je een uitnodigingscode? "
@@ -11,10 +24,23 @@ REFUSAL_NL = (
 )
 
 
-async def test_stranger_gets_one_short_refusal_for_anything(stranger):
-    for text in ("/help", "hallo", "/language", "/case ALM-0417", "/onzin"):
-        assert await stranger.ask(text) == REFUSAL_NL
-        await stranger.expect_nothing_more()
+async def test_stranger_gets_one_short_refusal_then_silence(stranger, sessionmaker, clock):
+    """A flood from a stranger costs one answer and one audit row an hour."""
+    assert await stranger.ask("/help") == REFUSAL_NL
+    for text in ("hallo", "/language", "/case ALM-0417", "/onzin") * 5:
+        await stranger.say(text)
+    await stranger.expect_nothing_more()
+    clock.advance(timedelta(minutes=61))
+    assert await stranger.ask("/alerts") == REFUSAL_NL
+    async with sessionmaker() as session:
+        rows = (
+            await session.execute(
+                select(AuditEvent.actor_telegram_id, AuditEvent.subject).where(
+                    AuditEvent.action == "access.refused"
+                )
+            )
+        ).all()
+    assert rows == [(900001, "help"), (900001, "alerts")]
 
 
 async def test_stranger_in_english(standin, bot_app):
@@ -52,7 +78,7 @@ async def test_deactivated_member_is_a_stranger(member, sessionmaker):
 
 
 async def test_group_chat(standin, stranger, member):
-    group = standin.add_group(-100777, "Team Gezinscoaches")["id"]
+    group = standin.add_group(TEAM_GROUP, "Team Gezinscoaches")["id"]
     anna = await member("Anna de Vries")
 
     await anna.say("Goedemorgen allemaal", chat_id=group)
@@ -68,8 +94,24 @@ async def test_group_chat(standin, stranger, member):
     await anna.say("/help@some_other_bot", chat_id=group)
     await anna.expect_nothing_more(group)
 
+    # Strangers in the team's group get no answer there at all.
     await stranger.say("/help", chat_id=group)
-    assert (await stranger.reply(group))["text"] == REFUSAL_NL
+    await stranger.expect_nothing_more(group)
+    assert group not in standin.left_chats
+
+
+async def test_bot_leaves_a_group_that_is_not_the_teams(standin, stranger, member, sessionmaker):
+    other = standin.add_group(-100999, "Buurtapp")["id"]
+    anna = await member("Anna de Vries")
+    await stranger.say("/help@achtervang_test_bot", chat_id=other)
+    assert other in standin.left_chats
+    await anna.say("/now", chat_id=other)
+    assert standin.bot_messages(other) == []
+    async with sessionmaker() as session:
+        left = await session.scalar(
+            select(AuditEvent.subject).where(AuditEvent.action == "chat.left")
+        )
+    assert left == str(other)
 
 
 async def test_unknown_command_and_free_text(member):
@@ -87,7 +129,7 @@ async def test_refused_commands_are_on_record(standin, member, sessionmaker):
 
     from bot.models import AuditEvent, Role
 
-    group = standin.add_group(-100778, "Team Gezinscoaches")["id"]
+    group = standin.add_group(TEAM_GROUP, "Team Gezinscoaches")["id"]
     partner = await member("Wijkteam Noord", role=Role.PARTNER)
     anna = await member("Anna de Vries")
     assert (await partner.ask("/case GZ-1042")).startswith("Dat commando is niet beschikbaar")
@@ -102,3 +144,58 @@ async def test_refused_commands_are_on_record(standin, member, sessionmaker):
             )
         ).all()
     assert refused == [("case", "role"), ("case", "group_chat")]
+
+
+async def test_an_invite_code_posted_in_the_team_group_stops_working(
+    standin, stranger, member, sessionmaker, config, clock
+):
+    from bot.services.coaches import add_coach
+    from bot.services.enrolment import create_invite
+
+    group = standin.add_group(TEAM_GROUP, "Team Gezinscoaches")["id"]
+    await member("Anna de Vries")
+    async with sessionmaker() as session:
+        bram = await add_coach(
+            session, name="Bram Jansen", role=Role.COACH, config=config, now=clock.now()
+        )
+        code, _ = await create_invite(session, bram, now=clock.now(), rules=config.enrolment)
+        await session.commit()
+
+    spaced = " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+    await stranger.say(f"/start@achtervang_test_bot {spaced}", chat_id=group)
+    assert "werkt daarom niet meer" in (await stranger.reply(group))["text"]
+    assert await stranger.ask(f"/start {code}") == (
+        "Die uitnodigingscode is niet geldig. Controleer hem, of vraag je teamleider om een nieuwe."
+    )
+    async with sessionmaker() as session:
+        cancelled = await session.scalar(
+            select(AuditEvent.subject).where(AuditEvent.action == "invite.cancel")
+        )
+    assert cancelled == "Bram Jansen"
+
+
+async def test_refused_button_presses_are_on_record(standin, member, sessionmaker):
+    partner = await member("Wijkteam Noord", role=Role.PARTNER)
+    shown = standin.bot_messages(partner.user_id)[-1]
+    for data in ("case:1", "wl:yes:1", "cassign:ok:1:1:0"):
+        standin.inject_update(
+            "callback_query",
+            {
+                "id": data,
+                "from": {"id": partner.user_id, "is_bot": False, "first_name": "W"},
+                "message": shown,
+                "chat_instance": "1",
+                "data": data,
+            },
+        )
+        await settle(standin, partner.app)
+    async with sessionmaker() as session:
+        refused = (
+            await session.execute(
+                select(AuditEvent.subject, AuditEvent.outcome).where(
+                    AuditEvent.action == "button.refused"
+                )
+            )
+        ).all()
+    assert refused == [("case", "role"), ("waitlist", "role"), ("assign", "role")]
+    assert all(a["show_alert"] for a in standin.callback_answers[-3:])

@@ -11,7 +11,7 @@ from tests.e2e.team_setup import week_duties
 
 @pytest.fixture
 def config() -> TeamConfig:
-    return TeamConfig.model_validate({"duties": week_duties()})
+    return TeamConfig.model_validate({"duties": week_duties(), "team_chat_id": -100555})
 
 
 async def test_monday_morning_in_dutch(member):
