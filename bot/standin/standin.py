@@ -106,6 +106,11 @@ class BotApiStandIn:
         """Every call answered with an error: method, params, error_code, description."""
         return self._world.api_errors
 
+    @property
+    def poll_overlaps(self) -> list[tuple[tuple[str, int], tuple[str, int]]]:
+        """Pairs of client addresses whose getUpdates waited at the same time: two pollers."""
+        return self._world.poll_overlaps
+
     def bot_messages(self, chat_id: int) -> list[dict]:
         chat = self._world.chats.get(chat_id)
         if chat is None:
