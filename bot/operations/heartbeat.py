@@ -20,29 +20,34 @@ REQUEST_TIMEOUT = 10.0
 
 async def beat_forever(check: HealthCheck, url: str, interval: float) -> None:
     timeout = aiohttp.ClientTimeout(total=min(REQUEST_TIMEOUT, interval))
+    last = ""
     async with aiohttp.ClientSession(timeout=timeout) as client:
         while True:
-            await beat_once(check, client, url)
+            outcome = await beat_once(check, client, url)
+            if outcome != last and outcome not in ("", "standby"):
+                log.warning("heartbeat %s", outcome)  # once per change, not every interval
+            elif outcome != last and last not in ("", "standby"):
+                log.info("heartbeat sent again")
+            last = outcome
             await asyncio.sleep(interval)
 
 
-async def beat_once(check: HealthCheck, client: aiohttp.ClientSession, url: str) -> bool:
-    """One heartbeat if healthy; True when it was sent and accepted."""
+async def beat_once(check: HealthCheck, client: aiohttp.ClientSession, url: str) -> str:
+    """One heartbeat if healthy. Returns "" when the monitor accepted it, "standby" when this
+    instance is not the active one, else why none went out. The URL is not logged: a push
+    monitor's URL is its secret."""
     readiness = await check()
     if readiness.role != Role.ACTIVE:
-        return False  # a standby is watched through /readyz; the active one pings
+        return "standby"  # a standby is watched through /readyz; the active one pings
     if not readiness.ready:
-        log.warning("heartbeat withheld: %s", ", ".join(readiness.problems))
-        return False
+        return "withheld: " + ", ".join(readiness.problems)
     try:
         async with client.get(url) as response:
             if response.status >= 400:
-                log.warning("heartbeat refused by the monitor: HTTP %d", response.status)
-                return False
+                return f"refused by the monitor: HTTP {response.status}"
     except (aiohttp.ClientError, TimeoutError) as exc:
-        log.warning("heartbeat failed: %s", exc or type(exc).__name__)
-        return False
-    return True
+        return f"failed: {type(exc).__name__}"
+    return ""
 
 
 @asynccontextmanager

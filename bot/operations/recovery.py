@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import OutboxMessage, OutboxStatus
-from bot.operations import instance
+from bot.operations import instance, metrics
 from bot.scheduling.outbox import URGENT_KINDS
 
 
@@ -50,14 +50,17 @@ async def recover_gone(session: AsyncSession, now: datetime) -> Recovered:
     )
     alive: dict[str, bool] = {}
     resend: list[int] = []
-    fail: list[int] = []
+    fail: list[tuple[int, str]] = []
     for row_id, kind, owner, until in rows:
         if owner is not None:
             if owner not in alive:
                 alive[owner] = await owner_alive(session, owner)
             if alive[owner] or (postgres and until is not None and until > now):
                 continue
-        (resend if kind in URGENT_KINDS else fail).append(row_id)
+        if kind in URGENT_KINDS:
+            resend.append(row_id)
+        else:
+            fail.append((row_id, kind))
     return await _take_back(session, resend, fail)
 
 
@@ -71,13 +74,18 @@ async def release_own(session: AsyncSession) -> Recovered:
         )
     )
     resend: list[int] = []
-    fail: list[int] = []
+    fail: list[tuple[int, str]] = []
     for row_id, kind in rows:
-        (resend if kind in URGENT_KINDS else fail).append(row_id)
+        if kind in URGENT_KINDS:
+            resend.append(row_id)
+        else:
+            fail.append((row_id, kind))
     return await _take_back(session, resend, fail)
 
 
-async def _take_back(session: AsyncSession, resend: list[int], fail: list[int]) -> Recovered:
+async def _take_back(
+    session: AsyncSession, resend: list[int], fail: list[tuple[int, str]]
+) -> Recovered:
     sending = OutboxMessage.status == OutboxStatus.SENDING
     if resend:
         await session.execute(
@@ -86,9 +94,11 @@ async def _take_back(session: AsyncSession, resend: list[int], fail: list[int]) 
             .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_until=None)
         )
     if fail:
+        for _, kind in fail:
+            metrics.outbox_failed(kind)
         await session.execute(
             update(OutboxMessage)
-            .where(sending, OutboxMessage.id.in_(fail))
+            .where(sending, OutboxMessage.id.in_([row_id for row_id, _ in fail]))
             .values(status=OutboxStatus.FAILED, last_error="interrupted while sending")
         )
     return Recovered(resent=len(resend), failed=len(fail))

@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import OutboxMessage, OutboxStatus
-from bot.operations import instance
+from bot.operations import instance, metrics
 
 MAX_ATTEMPTS = 8
 # Crisis alerts: retried fast and long, and resent after a crash (a family in crisis must not
@@ -188,6 +188,7 @@ def mark_obsolete(row: OutboxMessage, reason: str) -> None:
 
 
 def mark_failed(row: OutboxMessage, error: str) -> None:
+    metrics.outbox_failed(row.kind)
     row.status = OutboxStatus.FAILED
     row.last_error = error[:1000]
 
