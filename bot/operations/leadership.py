@@ -133,6 +133,7 @@ class PostgresLeadership:
         )
         self._conn: AsyncConnection | None = None
         self._active = False
+        self._lost = False
 
     async def _connection(self) -> AsyncConnection:
         if self._conn is None:
@@ -159,12 +160,18 @@ class PostgresLeadership:
         return bool(result.scalar())
 
     async def acquire(self, stop: asyncio.Event) -> bool:
-        waited = False
+        waited = self._lost
+        if self._lost:
+            # The standby had the lock as soon as the connection was lost: give it the time
+            # to take it rather than racing it back.
+            self._lost = False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 2 * RETRY_SECONDS)
         while not stop.is_set():
             try:
                 if await asyncio.wait_for(self._try_lock(), CHECK_TIMEOUT + RETRY_SECONDS):
                     break
-                if not waited:
+                if STATUS.role != Role.STANDBY:
                     log.info("standby: another instance is active; taking over when it stops")
                 STATUS.set_role(Role.STANDBY)
             except Exception as exc:  # the database is away: keep trying, report not ready
@@ -200,6 +207,7 @@ class PostgresLeadership:
             except Exception as exc:
                 log.error("lost leadership: the database connection failed: %s", exc)
                 self._active = False
+                self._lost = True
                 await self._drop_connection()
                 STATUS.set_role(Role.UNREACHABLE)
                 return

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.models import Alert, AlertStatus, OutboxMessage, OutboxStatus
 from bot.scheduling.outbox import URGENT_KINDS
@@ -76,12 +76,29 @@ def alerts_in(standin: BotApiStandIn, user_id: int, code: str) -> list[dict]:
     ]
 
 
-async def two_instances(tmp_path, env) -> tuple:
+@pytest.fixture
+async def bots(tmp_path) -> AsyncIterator[list]:
+    """The processes a test started; whatever still runs at the end is killed. Their logs
+    are printed, for pytest to show when the test failed."""
+    started: list = []
+    yield started
+    for log in sorted(tmp_path.glob("*.log")):
+        lines = [x for x in log.read_text(errors="replace").splitlines() if "apscheduler" not in x]
+        print(f"--- {log.name}", *lines[-60:], sep="\n")
+    for process in started:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def two_instances(tmp_path, env, bots: list) -> tuple:
     """Starts A, waits until it is active, then B, until it is standby."""
     port_a, port_b = free_port(), free_port()
     first = await start_bot(tmp_path, env, "a", port_a)
+    bots.append(first)
     await poll(lambda: _is(port_a, "active"), "instance A active", 60)
     second = await start_bot(tmp_path, env, "b", port_b)
+    bots.append(second)
     await poll(lambda: _is(port_b, "standby"), "instance B standby", 60)
     assert "standby: another instance is active" in log_of(tmp_path, "b")
     status, body = await readiness(port_b)
@@ -94,7 +111,7 @@ async def _is(port: int, expected: str) -> bool:
 
 
 async def test_the_standby_takes_over_a_killed_instance_mid_escalation(
-    postgres, standin, team, cli_env, tmp_path
+    postgres, standin, team, cli_env, tmp_path, bots
 ):
     sessionmaker = team
 
@@ -112,7 +129,7 @@ async def test_the_standby_takes_over_a_killed_instance_mid_escalation(
         async with sessionmaker() as session:
             return [a.status for a in await session.scalars(select(Alert).order_by(Alert.id))]
 
-    first, port_a, second, port_b = await two_instances(tmp_path, cli_env)
+    first, port_a, second, port_b = await two_instances(tmp_path, cli_env, bots)
     try:
         await standin.send_message(EVA, "/crisis GZ-1042 moeder belt, vader dreigt")
         await standin.send_message(ANNA, "/crisis GZ-2077 school meldt verwonding")
@@ -166,9 +183,9 @@ async def _statuses_are(statuses, expected) -> bool:
 
 
 async def test_sigterm_hands_over_to_the_standby_in_seconds(
-    postgres, standin, team, cli_env, tmp_path
+    postgres, standin, team, cli_env, tmp_path, bots
 ):
-    first, _port_a, second, port_b = await two_instances(tmp_path, cli_env)
+    first, _port_a, second, port_b = await two_instances(tmp_path, cli_env, bots)
     try:
         first.send_signal(signal.SIGTERM)
         took = await poll(lambda: _is(port_b, "active"), "B active after A's SIGTERM", 15)
@@ -189,11 +206,12 @@ async def test_sigterm_hands_over_to_the_standby_in_seconds(
 
 
 async def test_a_second_instance_on_sqlite_refuses_to_start(
-    database_url, engine, standin, cli_env, tmp_path
+    database_url, engine, standin, cli_env, tmp_path, bots
 ):
     if not database_url.startswith("sqlite"):
         pytest.skip("SQLite's single-instance lock")
     first = await start_bot(tmp_path, cli_env, "first", port := free_port())
+    bots.append(first)
     try:
         await poll(lambda: _is(port, "active"), "the first instance active", 60)
         second = await spawn(tmp_path, cli_env, "run")
@@ -210,8 +228,39 @@ async def test_a_second_instance_on_sqlite_refuses_to_start(
         await first.wait()
     # A lock file left by a crash does not stop the next start.
     third = await start_bot(tmp_path, cli_env, "third", port := free_port())
+    bots.append(third)
     try:
         await poll(lambda: _is(port, "active"), "a new instance after the crash", 60)
     finally:
         await stop(third)
     assert third.returncode == 0
+
+
+async def test_an_instance_that_loses_its_database_connection_stops_and_the_standby_leads(
+    postgres, standin, team, cli_env, tmp_path, engine, bots
+):
+    first, port_a, second, port_b = await two_instances(tmp_path, cli_env, bots)
+    try:
+        # The active instance's leadership connection dies (a network cut, a database restart).
+        async with engine.connect() as conn:
+            killed = await conn.scalar(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE application_name LIKE :name"
+                ),
+                {"name": f"achtervang %/{first.pid}/%"},
+            )
+        assert killed == 1
+        await poll(lambda: _is(port_b, "active"), "B active", 15)
+        await poll(lambda: _is(port_a, "standby"), "A back to standby", 15)
+        assert "lost leadership" in log_of(tmp_path, "a")
+
+        await standin.send_message(EVA, "/crisis GZ-1042 moeder belt")
+        await poll(lambda: alerts_in(standin, BRAM, "GZ-1042"), "the alert", 20)
+        await asyncio.sleep(1.0)
+        assert len(alerts_in(standin, BRAM, "GZ-1042")) == 1
+    finally:
+        await stop(first)
+        await stop(second)
+    assert (first.returncode, second.returncode) == (0, 0)
+    assert standin.poll_overlaps == []
