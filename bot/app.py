@@ -43,6 +43,7 @@ from bot.handlers import (
 from bot.handlers.context import AchtervangContext
 from bot.handlers.menu import register_all_member_menus, register_public_menu
 from bot.operations.api_errors import requests
+from bot.operations.persistence import DatabasePersistence
 from bot.rate_limit import UrgentFirstRateLimiter
 from bot.runtime import Runtime
 from bot.scheduling import jobs
@@ -89,6 +90,8 @@ def build_application(
         .context_types(ContextTypes(context=AchtervangContext))
         .defaults(Defaults(tzinfo=ZoneInfo(runtime.config.timezone)))
         .rate_limiter(UrgentFirstRateLimiter())
+        # Conversations survive a failover to the standby instance.
+        .persistence(DatabasePersistence(runtime.sessionmaker))
         .post_init(_on_startup)
         .build()
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from bot.models import Alert, AlertStatus, OutboxMessage, OutboxStatus
+from bot.models import Alert, AlertStatus, ConversationState, OutboxMessage, OutboxStatus
 from bot.scheduling.outbox import URGENT_KINDS
 from bot.standin import BotApiStandIn
 from bot.team_config import load_team_config
@@ -187,6 +187,9 @@ async def test_sigterm_hands_over_to_the_standby_in_seconds(
 ):
     first, _port_a, second, port_b = await two_instances(tmp_path, cli_env, bots)
     try:
+        await standin.send_message(EVA, "/crisis GZ-1042 moeder belt, vader dreigt")
+        await poll(lambda: alerts_in(standin, BRAM, "GZ-1042"), "the first step, from A", 20)
+        # Stopped mid-escalation, with the alert tick busy five times a second.
         first.send_signal(signal.SIGTERM)
         took = await poll(lambda: _is(port_b, "active"), "B active after A's SIGTERM", 15)
         await asyncio.wait_for(first.wait(), 15)
@@ -195,13 +198,17 @@ async def test_sigterm_hands_over_to_the_standby_in_seconds(
         # The standby waits out the grace for a leader that lost its connection, no longer.
         assert took < 10
 
-        # B is the bot now.
-        await standin.send_message(EVA, "/crisis GZ-1042 moeder belt")
-        await poll(lambda: alerts_in(standin, BRAM, "GZ-1042"), "the alert from B", 20)
+        # B carries the escalation on, and is the bot now.
+        await poll(lambda: alerts_in(standin, SARA, "GZ-1042"), "the team lead's step", 30)
+        await standin.send_message(ANNA, "/crisis GZ-2077 school meldt verwonding")
+        await poll(lambda: alerts_in(standin, BRAM, "GZ-2077"), "a new alert, from B", 20)
+        await asyncio.sleep(1.0)
     finally:
         await stop(first)
         await stop(second)
     assert second.returncode == 0
+    assert [len(alerts_in(standin, u, "GZ-1042")) for u in (BRAM, FLEUR, SARA)] == [1, 1, 1]
+    assert len(alerts_in(standin, BRAM, "GZ-2077")) == 1
     assert standin.poll_overlaps == []
 
 
@@ -264,3 +271,37 @@ async def test_an_instance_that_loses_its_database_connection_stops_and_the_stan
         await stop(second)
     assert (first.returncode, second.returncode) == (0, 0)
     assert standin.poll_overlaps == []
+
+
+async def test_a_half_finished_crisis_survives_a_failover(
+    postgres, standin, team, cli_env, tmp_path, bots
+):
+    sessionmaker = team
+
+    async def conversation_stored() -> bool:
+        async with sessionmaker() as session:
+            rows = await session.scalars(
+                select(ConversationState).where(ConversationState.name == "crisis")
+            )
+            return any(rows)
+
+    first, _port_a, second, port_b = await two_instances(tmp_path, cli_env, bots)
+    try:
+        await standin.send_message(EVA, "/crisis")
+        asked = await standin.next_message(EVA, timeout=20)
+        assert asked["text"].startswith("Om welk gezin gaat het?"), asked["text"]
+        await poll(conversation_stored, "the conversation in the database", 10)
+        first.send_signal(signal.SIGKILL)
+        await asyncio.wait_for(first.wait(), 10)
+        await poll(lambda: _is(port_b, "active"), "B active", 15)
+
+        # B knows where Eva was: it takes the code, then the text, and raises the alert.
+        await standin.send_message(EVA, "GZ-1042")
+        asked = await standin.next_message(EVA, timeout=20)
+        assert asked["text"].startswith("Wat is er aan de hand bij GZ-1042?"), asked["text"]
+        await standin.send_message(EVA, "moeder belt, vader dreigt")
+        await poll(lambda: alerts_in(standin, BRAM, "GZ-1042"), "the alert, from B", 20)
+    finally:
+        await stop(first)
+        await stop(second)
+    assert second.returncode == 0
