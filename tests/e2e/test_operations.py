@@ -16,6 +16,7 @@ import pytest
 from aiohttp import web
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import make_url
+from telegram.error import Forbidden, RetryAfter
 
 from bot import schema
 from bot.db import make_engine, make_sessionmaker
@@ -250,3 +251,23 @@ async def _quiet(watcher: Monitor) -> bool:
     before = watcher.beats
     await asyncio.sleep(0.6)
     return watcher.beats == before
+
+
+async def test_bot_api_errors_are_counted_by_code(bot_app, runtime, standin, active):
+    check = HealthCheck(runtime.sessionmaker, runtime.clock, max_tick_age=60)
+    standin.add_user(4711, "Anna")
+    async with endpoints(check) as base:
+        before = samples((await get(f"{base}/metrics"))[1])
+        standin.fail_next("sendMessage", error_code=403, description="Forbidden: bot was blocked")
+        with pytest.raises(Forbidden):
+            await bot_app.bot.send_message(4711, "hallo")
+        standin.fail_next("sendMessage", retry_after=3)
+        with pytest.raises(RetryAfter):
+            await bot_app.bot.send_message(4711, "hallo")
+        after = samples((await get(f"{base}/metrics"))[1])
+
+    def count(sample: dict, code: str) -> float:
+        return sample.get(f"achtervang_bot_api_errors_total{{code={code}}}", 0)
+
+    assert count(after, "403") == count(before, "403") + 1
+    assert count(after, "429") == count(before, "429") + 1
