@@ -23,7 +23,10 @@ async def beat_forever(check: HealthCheck, url: str, interval: float) -> None:
     last = ""
     async with aiohttp.ClientSession(timeout=timeout) as client:
         while True:
-            outcome = await beat_once(check, client, url)
+            try:
+                outcome = await beat_once(check, client, url)
+            except Exception as exc:  # the dead-man's switch must outlive a bug in one beat
+                outcome = f"failed: {type(exc).__name__}"
             if outcome != last and outcome not in ("", "standby"):
                 log.warning("heartbeat %s", outcome)  # once per change, not every interval
             elif outcome != last and last not in ("", "standby"):
