@@ -16,7 +16,7 @@ import pytest
 from aiohttp import web
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import make_url
-from telegram.error import Forbidden, RetryAfter
+from telegram.error import BadRequest, Forbidden
 
 from bot import schema
 from bot.db import make_engine, make_sessionmaker
@@ -261,8 +261,8 @@ async def test_bot_api_errors_are_counted_by_code(bot_app, runtime, standin, act
         standin.fail_next("sendMessage", error_code=403, description="Forbidden: bot was blocked")
         with pytest.raises(Forbidden):
             await bot_app.bot.send_message(4711, "hallo")
-        standin.fail_next("sendMessage", retry_after=3)
-        with pytest.raises(RetryAfter):
+        standin.fail_next("sendMessage", error_code=400, description="Bad Request: chat not found")
+        with pytest.raises(BadRequest):
             await bot_app.bot.send_message(4711, "hallo")
         after = samples((await get(f"{base}/metrics"))[1])
 
@@ -270,4 +270,4 @@ async def test_bot_api_errors_are_counted_by_code(bot_app, runtime, standin, act
         return sample.get(f"achtervang_bot_api_errors_total{{code={code}}}", 0)
 
     assert count(after, "403") == count(before, "403") + 1
-    assert count(after, "429") == count(before, "429") + 1
+    assert count(after, "400") == count(before, "400") + 1
