@@ -5,8 +5,10 @@ Only what differs per installation lives here; team rules live in the team confi
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +28,16 @@ _DRIVER_ALIASES = {
 }
 
 
+def credentials_directory() -> Path | None:
+    """Where systemd's LoadCredential= (or a container's secrets) put one file per setting.
+
+    A file there named like a setting (TELEGRAM_BOT_TOKEN, DATABASE_URL) supplies its value,
+    so secrets need not sit in the environment; an environment variable still wins.
+    """
+    found = os.environ.get("CREDENTIALS_DIRECTORY")
+    return Path(found) if found and Path(found).is_dir() else None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
@@ -41,6 +53,18 @@ class Settings(BaseSettings):
     heartbeat_url: str | None = Field(default=None, alias="HEARTBEAT_URL")
     heartbeat_interval: float = Field(default=60.0, alias="HEARTBEAT_INTERVAL", gt=0)
     ready_max_tick_age: float = Field(default=30.0, alias="READY_MAX_TICK_AGE", gt=0)
+    # Logging for operators (bot/log_setup.py).
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", alias="LOG_LEVEL"
+    )
+    log_format: Literal["text", "json"] = Field(default="text", alias="LOG_FORMAT")
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object, info) -> object:
+        if not isinstance(value, str):
+            return value
+        return value.upper() if info.field_name == "log_level" else value.lower()
 
     @field_validator("telegram_bot_token")
     @classmethod
