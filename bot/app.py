@@ -44,6 +44,8 @@ from bot.handlers import (
 )
 from bot.handlers.context import AchtervangContext
 from bot.handlers.menu import register_all_member_menus, register_public_menu
+from bot.operations.api_errors import requests
+from bot.operations.persistence import DatabasePersistence
 from bot.rate_limit import UrgentFirstRateLimiter
 from bot.runtime import Runtime
 from bot.scheduling import jobs
@@ -79,14 +81,19 @@ FEATURE_MODULES = (
 def build_application(
     runtime: Runtime, *, token: str, base_url: str, base_file_url: str
 ) -> Application:
+    counting = requests()  # Bot API errors by code, for /metrics
     application = (
         ApplicationBuilder()
+        .request(counting["request"])
+        .get_updates_request(counting["get_updates_request"])
         .token(token)
         .base_url(base_url)
         .base_file_url(base_file_url)
         .context_types(ContextTypes(context=AchtervangContext))
         .defaults(Defaults(tzinfo=ZoneInfo(runtime.config.timezone)))
         .rate_limiter(UrgentFirstRateLimiter())
+        # Conversations survive a failover to the standby instance.
+        .persistence(DatabasePersistence(runtime.sessionmaker))
         .post_init(_on_startup)
         .build()
     )

@@ -172,7 +172,18 @@ def run() -> None:
                 problem=str(exc),
             )
         )
-    run_bot(env.settings, env.config)
+    from bot.operations.leadership import AlreadyRunning
+
+    try:
+        run_bot(env.settings, env.config)
+    except AlreadyRunning as exc:
+        fail(
+            env.tr._(
+                "Another achtervang run already uses this SQLite database (lock %(path)s); "
+                "only one instance may run on SQLite",
+                path=str(exc.lock_path),
+            )
+        )
 
 
 from bot import (  # noqa: E402,F401 - registers commands

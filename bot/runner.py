@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import signal
 
 from telegram import Bot, Update
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.db import make_engine, make_sessionmaker
+from bot.operations import heartbeat, http
+from bot.operations.health import HealthCheck
+from bot.operations.leadership import Leadership, open_leadership
+from bot.operations.recovery import release_own
 from bot.runtime import Runtime
 from bot.scheduling.clock import SystemClock
 from bot.settings import Settings
 from bot.team_config import TeamConfig
+
+log = logging.getLogger(__name__)
 
 
 def check_token(settings: Settings) -> str:
@@ -28,12 +38,89 @@ def check_token(settings: Settings) -> str:
 
 
 def run_bot(settings: Settings, config: TeamConfig) -> None:
+    """Runs until SIGTERM or SIGINT. Raises leadership.AlreadyRunning when another instance
+    holds this SQLite database."""
+    asyncio.run(serve(settings, config))
+
+
+async def serve(settings: Settings, config: TeamConfig) -> None:
+    """Standby until this instance leads, then active until it stops or loses the lead (and
+    then standby again). Health, metrics and heartbeat run throughout."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
     engine = make_engine(settings.database_url)
     runtime = Runtime(config=config, sessionmaker=make_sessionmaker(engine), clock=SystemClock())
+    check = HealthCheck(runtime.sessionmaker, runtime.clock, settings.ready_max_tick_age)
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            leadership = await stack.enter_async_context(open_leadership(settings.database_url))
+            if settings.listen_address is not None:
+                await stack.enter_async_context(http.serving(check, *settings.listen_address))
+            await stack.enter_async_context(
+                heartbeat.beating(check, settings.heartbeat_url, settings.heartbeat_interval)
+            )
+            while await leadership.acquire(stop):
+                await run_active(settings, runtime, leadership, stop)
+                if stop.is_set():
+                    break
+            await leadership.release()
+    finally:
+        await engine.dispose()
+
+
+async def run_active(
+    settings: Settings, runtime: Runtime, leadership: Leadership, stop: asyncio.Event
+) -> None:
+    """Polls Telegram and runs the scheduler until `stop` is set or leadership is lost.
+
+    The pieces of PTB's run_polling, so that leadership decides when they start and stop."""
     application = build_application(
         runtime,
         token=settings.token,
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.base_file_url,
     )
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    await application.initialize()
+    try:
+        if application.post_init:
+            await application.post_init(application)  # menus, recovery, scheduler jobs
+        await application.start()
+        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        lost = await _until_stopped_or_lost(leadership, stop)
+        if lost:
+            log.error("no longer the active instance: stopped polling and scheduling")
+        await _stop_active(application, runtime)
+    finally:
+        await application.shutdown()
+
+
+async def _until_stopped_or_lost(leadership: Leadership, stop: asyncio.Event) -> bool:
+    stopping = asyncio.create_task(stop.wait())
+    losing = asyncio.create_task(leadership.lost())
+    done, pending = await asyncio.wait({stopping, losing}, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    return losing in done
+
+
+async def _stop_active(application: Application, runtime: Runtime) -> None:
+    """No new updates first; then the handlers and jobs running finish their sends; what is
+    still claimed by this instance after that is handed back for the next active one."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    try:
+        async with runtime.sessionmaker() as session:
+            handed_back = await release_own(session)
+            await session.commit()
+        if handed_back.resent or handed_back.failed:
+            log.warning(
+                "handed back %d unfinished send(s) at shutdown",
+                handed_back.resent + handed_back.failed,
+            )
+    except Exception as exc:  # the database is away: recovery by the next active one
+        log.error("could not hand back unfinished sends: %s", exc)

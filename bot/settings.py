@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     telegram_bot_username: str | None = Field(default=None, alias="TELEGRAM_BOT_USERNAME")
     database_url: str = Field(default="sqlite:///achtervang.sqlite3", alias="DATABASE_URL")
     config_path: Path | None = Field(default=None, alias="ACHTERVANG_CONFIG")
+    # Operations (bot/operations/): health and metrics endpoints, heartbeat.
+    http_listen: str | None = Field(default=None, alias="HTTP_LISTEN")
+    heartbeat_url: str | None = Field(default=None, alias="HEARTBEAT_URL")
+    heartbeat_interval: float = Field(default=60.0, alias="HEARTBEAT_INTERVAL", gt=0)
+    ready_max_tick_age: float = Field(default=30.0, alias="READY_MAX_TICK_AGE", gt=0)
     # Logging for operators (bot/log_setup.py).
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", alias="LOG_LEVEL"
@@ -75,6 +80,23 @@ class Settings(BaseSettings):
             raise ValueError("expected an http(s) URL such as https://api.telegram.org/bot")
         return value
 
+    @field_validator("http_listen")
+    @classmethod
+    def _listen_shape(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        host, _, port = value.rpartition(":")
+        if not port.isdigit() or not 0 <= int(port) <= 65535:
+            raise ValueError("expected HOST:PORT or PORT, e.g. 127.0.0.1:9180")
+        return f"{host.strip('[]') or '127.0.0.1'}:{port}"
+
+    @field_validator("heartbeat_url")
+    @classmethod
+    def _heartbeat_shape(cls, value: str | None) -> str | None:
+        if value and not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("expected an http(s) URL")
+        return value or None
+
     @field_validator("telegram_bot_username")
     @classmethod
     def _username_shape(cls, value: str | None) -> str | None:
@@ -97,6 +119,13 @@ class Settings(BaseSettings):
         # Telegram serves files under /file/bot<token>; a local stand-in mirrors that layout.
         base = self.telegram_api_base_url
         return base[: -len("bot")] + "file/bot" if base.endswith("/bot") else base + "/file"
+
+    @property
+    def listen_address(self) -> tuple[str, int] | None:
+        if self.http_listen is None:
+            return None
+        host, _, port = self.http_listen.rpartition(":")
+        return host, int(port)
 
     @property
     def token(self) -> str | None:

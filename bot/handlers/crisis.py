@@ -224,6 +224,7 @@ HANDLERS = [
         fallbacks=[CommandHandler("cancel", cancel)],
         allow_reentry=True,
         name="crisis",
+        persistent=True,  # a half-finished /crisis survives a failover
     ),
     CallbackQueryHandler(answer_alert, pattern=f"^{_PREFIX}"),
 ]

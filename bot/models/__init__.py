@@ -7,6 +7,7 @@ from bot.models.base import Base
 from bot.models.case import Case, Phase, SafetyStatus
 from bot.models.coach import Coach, Role
 from bot.models.contact import CaseContact
+from bot.models.conversation import ConversationState
 from bot.models.cover import CaseCover, CoverStatus
 from bot.models.enrolment import EnrolmentLockout, InviteCode
 from bot.models.outbox import OutboxMessage, OutboxStatus
@@ -31,6 +32,7 @@ __all__ = [
     "CaseContact",
     "CaseCover",
     "Coach",
+    "ConversationState",
     "CoverStatus",
     "EnrolmentLockout",
     "InviteCode",

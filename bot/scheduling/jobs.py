@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, ContextTypes
 
+from bot.operations.status import STATUS
 from bot.runtime import Runtime
-from bot.scheduling import outbox
 from bot.scheduling.dispatcher import dispatch_due
 from bot.scheduling.planner import plan
+from bot.scheduling.recovery_job import install_recovery, run_recovery
 from bot.scheduling.retention_job import install_retention
 from bot.services import backup_round
 from bot.services.alerts import escalate_due, next_deadline
@@ -50,6 +51,7 @@ async def run_tick(application: Application) -> None:
 
 async def alert_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     await run_alert_tick(context.application)
+    STATUS.ticked()  # for /readyz and the heartbeat: the scheduler is alive
 
 
 async def run_alert_tick(application: Application) -> None:
@@ -115,11 +117,7 @@ async def _update_then_send(
 async def install(application: Application) -> None:
     """Called once at start-up, before polling starts."""
     runtime: Runtime = application.bot_data["runtime"]
-    async with runtime.sessionmaker() as session:
-        interrupted = await outbox.recover_interrupted(session)
-        await session.commit()
-    if interrupted:
-        log.warning("%d scheduled message(s) were interrupted mid-send and not resent", interrupted)
+    await run_recovery(application)
     if runtime.tick_seconds is None or application.job_queue is None:
         return
     application.job_queue.run_repeating(
@@ -133,6 +131,7 @@ async def install(application: Application) -> None:
         tick, interval=runtime.tick_seconds, first=0, name=TICK_JOB, job_kwargs={"max_instances": 1}
     )
     install_retention(application)
+    install_recovery(application)
 
 
 def kick(application: Application) -> None:

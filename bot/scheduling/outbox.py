@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import OutboxMessage, OutboxStatus
+from bot.operations import instance, metrics
 
 MAX_ATTEMPTS = 8
 # Crisis alerts: retried fast and long, and resent after a crash (a family in crisis must not
@@ -51,6 +52,8 @@ def message(
         "status": OutboxStatus.SENDING if claimed else OutboxStatus.PENDING,
         "attempts": 1 if claimed else 0,
         "created_at": now,
+        "claimed_by": instance.ID if claimed else None,
+        "claimed_until": now + instance.CLAIM_LEASE if claimed else None,
     }
 
 
@@ -143,7 +146,12 @@ _ANY_DUE = (
 _CLAIM = (
     update(OutboxMessage)
     .where(_PENDING, OutboxMessage.id.in_(select(_PICK.c.id)))
-    .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1)
+    .values(
+        status=OutboxStatus.SENDING,
+        attempts=OutboxMessage.attempts + 1,
+        claimed_by=bindparam("owner"),
+        claimed_until=bindparam("until"),
+    )
     .returning(OutboxMessage)
     .execution_options(synchronize_session=False, populate_existing=True)
 )
@@ -162,7 +170,8 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> li
     a write: on SQLite it would wait for, and hold up, the one write lock to find nothing."""
     if await session.scalar(_ANY_DUE, {"now": now}) is None:
         return []
-    rows = list(await session.scalars(_CLAIM, {"now": now, "limit": limit}))
+    params = {"now": now, "limit": limit, "owner": instance.ID, "until": now + instance.CLAIM_LEASE}
+    rows = list(await session.scalars(_CLAIM, params))
     urgent = URGENT_KINDS
     return sorted(rows, key=lambda r: (r.kind not in urgent, r.due_at, r.id))
 
@@ -179,6 +188,7 @@ def mark_obsolete(row: OutboxMessage, reason: str) -> None:
 
 
 def mark_failed(row: OutboxMessage, error: str) -> None:
+    metrics.outbox_failed(row.kind)
     row.status = OutboxStatus.FAILED
     row.last_error = error[:1000]
 
@@ -195,20 +205,3 @@ def retry_later(
     row.status = OutboxStatus.PENDING
     row.last_error = error[:1000]
     row.due_at = now + (wait if wait is not None else backoff(row.attempts, urgent))
-
-
-async def recover_interrupted(session: AsyncSession) -> int:
-    """Rows left 'sending' by a crash may or may not have reached Telegram, which has no way to
-    ask. Roster notices are informative, so a possible duplicate is worse than a possible loss:
-    they are marked failed (and logged by the caller). Urgent ones are sent again."""
-    sending = OutboxMessage.status == OutboxStatus.SENDING
-    urgent = OutboxMessage.kind.in_(URGENT_KINDS)
-    await session.execute(
-        update(OutboxMessage).where(sending, urgent).values(status=OutboxStatus.PENDING)
-    )
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(sending)
-        .values(status=OutboxStatus.FAILED, last_error="interrupted while sending")
-    )
-    return result.rowcount or 0

@@ -22,6 +22,7 @@ from bot.models import (
     OutboxStatus,
     Role,
 )
+from bot.operations import metrics
 from bot.scheduling import outbox
 from bot.scheduling.outbox import enqueue
 from bot.services import audit, holders
@@ -175,6 +176,7 @@ async def _raise(
         subject=alert.case_code,
         detail=f"alert {alert.id}" + ("" if case else ", unknown code"),
     )
+    metrics.alert_raised()
     loaded = [case, *resolved.coaches]
     if first is None:
         await _advance(session, config, alert, now)  # gives up at once
@@ -269,6 +271,7 @@ async def _give_up(session: AsyncSession, alert: Alert, now: datetime) -> None:
         subject=alert.case_code,
         detail=f"alert {alert.id}",
     )
+    metrics.alert_unanswered()
     leads = await session.scalars(
         select(Coach.id).where(Coach.role == Role.TEAMLEAD, Coach.active.is_(True))
     )
@@ -293,6 +296,7 @@ async def escalate_due(
     this one is escalating."""
     due = list(await session.scalars(_DUE, {"now": now, "limit": limit}))
     for alert in due:
+        metrics.alert_escalated(alert.next_deadline, now)
         await _advance(session, config, alert, now)
     return [alert.id for alert in due]
 
@@ -355,6 +359,7 @@ async def take(session: AsyncSession, alert_id: int, coach: Coach, now: datetime
         subject=alert.case_code,
         detail=f"alert {alert.id}",
     )
+    metrics.alert_taken(alert.raised_at, now)
     if alert.reporter_id != coach.id:
         await enqueue(
             session,

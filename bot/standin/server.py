@@ -44,7 +44,10 @@ async def bot_api(request: web.Request) -> web.Response:
     try:
         params, uploads = await read_request(request)
         world.calls.append((method, {**params, **_describe_uploads(uploads)}))
-        result = await _answer(world, method, params, uploads)
+        if method == "getUpdates":
+            result = await _poll(world, request, params, uploads)
+        else:
+            result = await _answer(world, method, params, uploads)
     except _Dropped:
         if request.transport is not None:
             request.transport.abort()
@@ -62,6 +65,21 @@ async def bot_api(request: web.Request) -> web.Response:
         )
         return error_response(error)
     return ok_response(result)
+
+
+async def _poll(world: World, request: web.Request, params: dict, uploads: dict) -> Any:
+    """getUpdates, noting any other client's getUpdates still waiting meanwhile."""
+    transport = request.transport
+    peer = transport.get_extra_info("peername")[:2] if transport is not None else ("?", 0)
+    for other, other_peer in list(world.polls_waiting.items()):
+        if not other.is_closing():  # type: ignore[attr-defined]
+            world.poll_overlaps.append((other_peer, peer))
+    if transport is not None:
+        world.polls_waiting[transport] = peer
+    try:
+        return await _answer(world, "getUpdates", params, uploads)
+    finally:
+        world.polls_waiting.pop(transport, None)
 
 
 class _Dropped(Exception):

@@ -113,6 +113,11 @@ class BotApiStandIn:
         """Groups the bot left (leaveChat)."""
         return set(self._world.left_chats)
 
+    @property
+    def poll_overlaps(self) -> list[tuple[tuple[str, int], tuple[str, int]]]:
+        """Pairs of client addresses whose getUpdates waited at the same time: two pollers."""
+        return self._world.poll_overlaps
+
     def bot_messages(self, chat_id: int) -> list[dict]:
         chat = self._world.chats.get(chat_id)
         if chat is None:

@@ -95,6 +95,10 @@ class World:
         self.next_update_id = 1
         self.allowed_updates: list[str] = []
         self.poll_generation = 0
+        # getUpdates requests being answered, by the client's address; a getUpdates arriving
+        # while one from another, still connected client waits is an overlap: two pollers.
+        self.polls_waiting: dict[object, tuple[str, int]] = {}
+        self.poll_overlaps: list[tuple[tuple[str, int], tuple[str, int]]] = []
         self.events: list[dict] = []
         self.commands: dict[tuple[str, str], list[dict]] = {}
         self.files: dict[str, dict] = {}

@@ -1,0 +1,1 @@
+"""Running in production: leadership between instances, health, metrics, heartbeat."""

@@ -1,0 +1,144 @@
+"""PTB persistence in the database, for conversations and user_data only.
+
+A conversation's state (and the user_data it keeps, such as the case code a /crisis was given)
+lives in the active instance's memory; written to the database every second, it is there for
+the standby when it takes over. Bot and chat data are not stored: bot_data holds the runtime.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram.ext import BasePersistence, PersistenceInput
+
+from bot.models import ConversationState
+
+log = logging.getLogger(__name__)
+CONVERSATION = "conversation"
+USER_DATA = "user_data"
+# Seconds between writes: what a failover can lose of a conversation.
+UPDATE_INTERVAL = 1.0
+
+_Key = tuple[str, str, str]
+# PTB's own aliases live in a private module.
+ConversationKey = tuple[int | str, ...]
+ConversationDict = dict[ConversationKey, object]
+CDCData = Any
+
+
+class DatabasePersistence(BasePersistence[dict, dict, dict]):
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        update_interval: float = UPDATE_INTERVAL,
+    ) -> None:
+        super().__init__(
+            store_data=PersistenceInput(
+                bot_data=False, chat_data=False, user_data=True, callback_data=False
+            ),
+            update_interval=update_interval,
+        )
+        self._sessionmaker = sessionmaker
+        # As last read or written, so that only changes are written.
+        self._stored: dict[_Key, Any] = {}
+
+    async def _load(self, kind: str, name: str = "") -> dict[str, Any]:
+        async with self._sessionmaker() as session:
+            rows = await session.execute(
+                select(ConversationState.key, ConversationState.data).where(
+                    ConversationState.kind == kind, ConversationState.name == name
+                )
+            )
+            loaded = {key: data for key, data in rows}
+        for key, data in loaded.items():
+            self._stored[(kind, name, key)] = data
+        return loaded
+
+    async def _put(self, kind: str, name: str, key: str, data: Any) -> None:
+        try:
+            data = None if data is None else json.loads(json.dumps(data))
+        except (TypeError, ValueError):
+            log.warning("%s %s not stored: not plain data", kind, name or key)
+            return
+        if self._stored.get((kind, name, key)) == data:
+            return
+        async with self._sessionmaker() as session:
+            where = (
+                ConversationState.kind == kind,
+                ConversationState.name == name,
+                ConversationState.key == key,
+            )
+            if data is None:
+                await session.execute(delete(ConversationState).where(*where))
+            else:
+                dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+                row = {"kind": kind, "name": name, "key": key, "data": data}
+                now = datetime.now(UTC)
+                statement = dialect.insert(ConversationState).values(**row, updated_at=now)
+                await session.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=["kind", "name", "key"],
+                        set_={"data": data, "updated_at": now},
+                    )
+                )
+            await session.commit()
+        self._stored[(kind, name, key)] = data
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        loaded = await self._load(CONVERSATION, name)
+        return {tuple(json.loads(key)): data["state"] for key, data in loaded.items()}
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        data = None if new_state is None else {"state": new_state}
+        await self._put(CONVERSATION, name, json.dumps(list(key)), data)
+
+    async def get_user_data(self) -> dict[int, dict]:
+        return {int(key): data for key, data in (await self._load(USER_DATA)).items()}
+
+    async def update_user_data(self, user_id: int, data: dict) -> None:
+        await self._put(USER_DATA, "", str(user_id), dict(data) or None)
+
+    async def drop_user_data(self, user_id: int) -> None:
+        await self._put(USER_DATA, "", str(user_id), None)
+
+    # Not stored (see store_data).
+    async def get_chat_data(self) -> dict[int, dict]:
+        return {}
+
+    async def get_bot_data(self) -> dict:
+        return {}
+
+    async def get_callback_data(self) -> CDCData | None:
+        return None
+
+    async def update_chat_data(self, chat_id: int, data: dict) -> None:
+        pass
+
+    async def update_bot_data(self, data: dict) -> None:
+        pass
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        pass
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        pass
+
+    async def refresh_user_data(self, user_id: int, user_data: dict) -> None:
+        pass
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict) -> None:
+        pass
+
+    async def refresh_bot_data(self, bot_data: dict) -> None:
+        pass
+
+    async def flush(self) -> None:
+        pass
