@@ -19,6 +19,7 @@ from bot.models.waitlist import WaitlistEntry
 from bot.scheduling.case_notices import next_reminder
 from bot.scheduling.notices import Obsolete, Outcome, Render, Text
 from bot.services import waitlist
+from bot.services.quiet_hours import send_time
 from bot.team_config import TeamConfig
 from bot.waitlist_terms import EntryStatus
 from bot.waitlist_text import decision_buttons
@@ -63,7 +64,8 @@ async def plan_waitlist(planner: Planner) -> None:
                 if due <= now + timedelta(days=1) and not stale:
                     for lead in leads:
                         key = f"waitlist-weeks:{entry.id}:{weeks}:{lead}"
-                        group = passing.setdefault((lead, max(due, now)), [])
+                        held = send_time(config, max(due, now))
+                        group = passing.setdefault((lead, held), [])
                         group.append(_Passing(entry.id, weeks, key))
         else:
             due = entry.created_at + config.waitlist.decision_within
@@ -73,7 +75,7 @@ async def plan_waitlist(planner: Planner) -> None:
                         key=f"waitlist-undecided:{entry.id}:{lead}",
                         kind=UNDECIDED_KIND,
                         coach_id=lead,
-                        due_at=max(due, now),
+                        due_at=send_time(config, max(due, now)),
                         payload={"entry_id": entry.id},
                     )
     await _plan_passing(planner, passing)
