@@ -163,7 +163,8 @@ def position_text(
 def refusal_text(tr: Translator, refused: Refused) -> str:
     texts = {
         Problem.BAD_CODE: tr._(
-            "'%(text)s' is not a case code (for example ALM-0417).", text=refused.detail
+            "'%(text)s' is not a case code: letters, digits and dashes, 3 to 32 of them.",
+            text=refused.detail,
         ),
         Problem.DUPLICATE: tr._(
             "%(text)s is already on the waitlist; nothing was changed.", text=refused.detail

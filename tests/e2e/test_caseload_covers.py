@@ -218,3 +218,21 @@ async def test_back_summary_tells_the_same_covers_as_covers(member, sessionmaker
     # Dirk, GZ-4's backup, was on leave the whole time; Cem said no to GZ-5.
     for code in ("GZ-3", "GZ-4", "GZ-5"):
         assert f"{code}\nNiemand heeft dit gezin waargenomen.\n" in summary
+
+
+async def test_caseload_gives_an_absent_coach_no_room(member, sessionmaker, clock):
+    anna = await member("Anna de Vries")
+    await member("Bram Jansen")
+    await _limit(sessionmaker, "Anna de Vries", 6)
+    await _limit(sessionmaker, "Bram Jansen", 6)
+    await add_family(sessionmaker, "GZ-1", "Anna de Vries")
+    await add_family(sessionmaker, "GZ-2", "Anna de Vries")
+    await add_family(sessionmaker, "GZ-3", "Bram Jansen")
+    await _absent(sessionmaker, clock, "Anna de Vries")
+    assert await anna.ask("/caseload") == (
+        "Caseload per coach, meeste ruimte eerst:\n"
+        "Bram Jansen: 1 van 6 gezinnen, ruimte voor 5 (1,0 fte)\n"
+        "Anna de Vries: 2 van 6 gezinnen, nu geen ruimte: ziek (1,0 fte)\n"
+        "\n"
+        "Ruimte in het team: 5 gezinnen."
+    )
