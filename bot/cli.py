@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot import schema
+from bot.config_errors import problem_text, root_causes
 from bot.db import make_engine, make_sessionmaker
 from bot.i18n import Translator, translator
 from bot.settings import Settings
@@ -54,16 +55,18 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        err = exc.errors()[0]
+        err = root_causes(exc)[0]
         name = str(err["loc"][0]) if err["loc"] else "settings"
-        fail_setting(cli_translator(), name, err["msg"])
+        tr = cli_translator()
+        fail_setting(tr, name, problem_text(tr, err, Settings))
 
 
 def load_config(settings: Settings) -> TeamConfig:
     try:
         return load_team_config(settings.config_path)
     except ConfigFileError as exc:
-        fail_setting(cli_translator(), "ACHTERVANG_CONFIG", str(exc))
+        tr = cli_translator()
+        fail_setting(tr, "ACHTERVANG_CONFIG", exc.text(tr))
 
 
 class Env:

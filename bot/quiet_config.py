@@ -8,7 +8,9 @@ from datetime import time
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
+from bot.config_problem import ConfigProblem
 from bot.duty_config import _parse_hhmm
+from bot.i18n import N_
 
 
 class QuietHoursConfig(BaseModel):
@@ -30,5 +32,5 @@ class QuietHoursConfig(BaseModel):
     @model_validator(mode="after")
     def _some_working_time(self) -> QuietHoursConfig:
         if self.enabled and self.start == self.end:
-            raise ValueError("start and end must differ: there would be no working hours")
+            raise ConfigProblem(N_("start and end must differ: there would be no working hours"))
         return self
