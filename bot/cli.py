@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from bot import schema
 from bot.config_errors import problem_text, root_causes
 from bot.db import make_engine, make_sessionmaker
-from bot.i18n import Translator, translator
+from bot.i18n import N_, Translator, translator
 from bot.settings import Settings
 from bot.team_config import ConfigFileError, TeamConfig, load_team_config
 
@@ -104,21 +104,29 @@ class Env:
         return self.run(with_session)
 
 
-def _migrate(step: Callable[[AsyncEngine], Awaitable[None]]) -> None:
+def _migrate(step: Callable[[AsyncEngine], Awaitable[None]], changed: str) -> None:
+    """Runs one migration step and says what it did: from which revision to which."""
     env = Env()
 
-    async def migrate_and_read(engine: AsyncEngine) -> str | None:
+    async def migrate_and_read(engine: AsyncEngine) -> tuple[str, str]:
+        before = await schema.current_revision(engine)
         await step(engine)
-        return await schema.current_revision(engine)
+        return before or "base", await schema.current_revision(engine) or "base"
 
-    revision = env.run(migrate_and_read)
-    typer.echo(env.tr._("Database schema is at %(revision)s.", revision=revision or "base"))
+    before, after = env.run(migrate_and_read)
+    if before == after:
+        typer.echo(env.tr._("Database schema is already at %(revision)s.", revision=after))
+    else:
+        typer.echo(env.tr._(changed, before=before, after=after))
 
 
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Bring the database to the current schema (or to REVISION)."""
-    _migrate(lambda engine: schema.upgrade(engine, revision))
+    _migrate(
+        lambda engine: schema.upgrade(engine, revision),
+        N_("Database schema upgraded from %(before)s to %(after)s."),
+    )
 
 
 @db_app.command("downgrade")
@@ -126,7 +134,10 @@ def db_downgrade(
     revision: Annotated[str, typer.Argument(help="Target revision, or base.")],
 ) -> None:
     """Take the schema back to REVISION (base removes every table)."""
-    _migrate(lambda engine: schema.downgrade(engine, revision))
+    _migrate(
+        lambda engine: schema.downgrade(engine, revision),
+        N_("Database schema taken back from %(before)s to %(after)s."),
+    )
 
 
 @db_app.command("current")
