@@ -123,7 +123,8 @@ class Planner:
                 await self._plan_run(state, run, leads)
         # Whole gaps (not cut at the horizon), so each is told once with its true end.
         ahead = self.now + timedelta(days=notify.gap_alert_days)
-        await self._plan_gaps([s for s in state.overlapping(self.now, ahead) if s.holder is None])
+        gaps = [s for s in state.overlapping(self.now, ahead) if s.holder is None]
+        await self._plan_gaps(gaps, leads)
         await self._plan_digest(leads)
         await plan_case_reminders(self)
         await plan_waitlist(self)
@@ -184,11 +185,10 @@ class Planner:
                 payload={**about, "name": name, "reason": reason},
             )
 
-    async def _plan_gaps(self, gaps: list[Shift]) -> None:
+    async def _plan_gaps(self, gaps: list[Shift], leads: list[Coach]) -> None:
         """New gaps reach each lead in one message, in date order; each gap's own key is
         stored as a marker (never sent itself) so the next tick does not tell it again.
         Held in quiet hours, except the gaps that start before the morning."""
-        leads = await team_leads(self.session)
         gaps = sorted(gaps, key=lambda g: (g.start, g.duty))
         for lead in leads:
             keyed = {f"gap:{g.duty}:{iso(g.start)}:{iso(g.end)}:{lead.id}": g for g in gaps}

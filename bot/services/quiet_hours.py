@@ -52,10 +52,6 @@ def _spans_from(config: TeamConfig, instant: datetime) -> Iterator[tuple[datetim
         day += timedelta(days=1)
 
 
-def is_quiet(config: TeamConfig, instant: datetime) -> bool:
-    return next_working(config, instant) > instant
-
-
 def next_working(config: TeamConfig, instant: datetime) -> datetime:
     """`instant` when it is in working hours, else the next morning hour of a working day."""
     if not config.quiet_hours.enabled:
@@ -65,7 +61,9 @@ def next_working(config: TeamConfig, instant: datetime) -> datetime:
     return instant
 
 
-def send_time(config: TeamConfig, instant: datetime, *, useful_until: datetime | None = None):
+def send_time(
+    config: TeamConfig, instant: datetime, *, useful_until: datetime | None = None
+) -> datetime:
     """When a non-urgent message due at `instant` is sent: held until working hours, unless
     holding it would make it come too late (say a gap in tonight's roster)."""
     held = next_working(config, instant)
