@@ -13,6 +13,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.config_problem import ConfigProblem
+from bot.i18n import N_
+
 Target = Literal["first", "on_duty", "second_line", "team_lead"]
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$")
 _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600}
@@ -25,7 +28,9 @@ def parse_duration(value: object) -> object:
         return timedelta(seconds=value)
     if isinstance(value, str) and (match := _DURATION.match(value)):
         return timedelta(seconds=float(match[1]) * _UNIT[match[2]])
-    raise ValueError(f"must be a duration such as 90, '90s', '5m' or '2h', got {value!r}")
+    raise ConfigProblem(
+        N_("must be a duration such as 90, '90s', '5m' or '2h', not %(value)s"), value=repr(value)
+    )
 
 
 class _Strict(BaseModel):
@@ -52,7 +57,7 @@ class ChainStep(_Strict):
     @classmethod
     def _positive(cls, value: timedelta) -> timedelta:
         if value <= timedelta(0):
-            raise ValueError("wait must be more than zero")
+            raise ConfigProblem(N_("must be more than zero"))
         return value
 
 

@@ -8,6 +8,8 @@ from datetime import timedelta
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.alert_config import parse_duration
+from bot.config_problem import ConfigProblem
+from bot.i18n import N_
 
 
 class BackupConfig(BaseModel):
@@ -29,5 +31,5 @@ class BackupConfig(BaseModel):
     @classmethod
     def _positive(cls, value: timedelta) -> timedelta:
         if value <= timedelta(0):
-            raise ValueError("answer_within must be more than zero")
+            raise ConfigProblem(N_("must be more than zero"))
         return value

@@ -21,6 +21,9 @@ class CasesConfig(BaseModel):
     retention_months: int = Field(default=24, ge=1, le=240)
     # Local time of the morning reminder, on office days.
     digest_time: time = time(8, 0)
+    # The case code the bot's examples use ("for example /case ALM-1042"); by default one
+    # shaped like the team's own codes.
+    example_code: str | None = Field(default=None, pattern=r"^[A-Za-z0-9-]{3,32}$")
 
     @field_validator("digest_time", mode="before")
     @classmethod

@@ -21,7 +21,9 @@ def caseload_text(tr: Translator, loads: list[Load]) -> str:
     lines = [tr._("Caseload per coach, most room first:")]
     for load in loads:
         fte = format_decimal(load.coach.fte, format="0.0#", locale=tr.locale)
-        if load.room > 0:
+        if load.absent is not None:
+            state = tr._("no room now: %(kind)s", kind=_kind(tr, load.absent))
+        elif load.room > 0:
             state = tr._("room for %(room)d", room=load.room)
         elif load.room == 0:
             state = tr._("full")
@@ -37,7 +39,7 @@ def caseload_text(tr: Translator, loads: list[Load]) -> str:
                 fte=fte,
             )
         )
-    room = sum(max(0, load.room) for load in loads)
+    room = sum(load.room_now for load in loads)
     lines += ["", tr._("Room in the team: %(room)d families.", room=room)]
     return "\n".join(lines)
 

@@ -13,8 +13,9 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot import schema
+from bot.config_errors import problem_text, root_causes
 from bot.db import make_engine, make_sessionmaker
-from bot.i18n import Translator, translator
+from bot.i18n import N_, Translator, translator
 from bot.log_setup import configure_logging
 from bot.private_files import restrict_process_umask
 from bot.settings import Settings, credentials_directory
@@ -55,16 +56,18 @@ def load_settings() -> Settings:
     try:
         return Settings(_secrets_dir=credentials_directory())
     except ValidationError as exc:
-        err = exc.errors()[0]
+        err = root_causes(exc)[0]
         name = str(err["loc"][0]) if err["loc"] else "settings"
-        fail_setting(cli_translator(), name, err["msg"])
+        tr = cli_translator()
+        fail_setting(tr, name, problem_text(tr, err, Settings))
 
 
 def load_config(settings: Settings) -> TeamConfig:
     try:
         return load_team_config(settings.config_path)
     except ConfigFileError as exc:
-        fail_setting(cli_translator(), "ACHTERVANG_CONFIG", str(exc))
+        tr = cli_translator()
+        fail_setting(tr, "ACHTERVANG_CONFIG", exc.text(tr))
 
 
 class Env:
@@ -102,21 +105,29 @@ class Env:
         return self.run(with_session)
 
 
-def _migrate(step: Callable[[AsyncEngine], Awaitable[None]]) -> None:
+def _migrate(step: Callable[[AsyncEngine], Awaitable[None]], changed: str) -> None:
+    """Runs one migration step and says what it did: from which revision to which."""
     env = Env()
 
-    async def migrate_and_read(engine: AsyncEngine) -> str | None:
+    async def migrate_and_read(engine: AsyncEngine) -> tuple[str, str]:
+        before = await schema.current_revision(engine)
         await step(engine)
-        return await schema.current_revision(engine)
+        return before or "base", await schema.current_revision(engine) or "base"
 
-    revision = env.run(migrate_and_read)
-    typer.echo(env.tr._("Database schema is at %(revision)s.", revision=revision or "base"))
+    before, after = env.run(migrate_and_read)
+    if before == after:
+        typer.echo(env.tr._("Database schema is already at %(revision)s.", revision=after))
+    else:
+        typer.echo(env.tr._(changed, before=before, after=after))
 
 
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Bring the database to the current schema (or to REVISION)."""
-    _migrate(lambda engine: schema.upgrade(engine, revision))
+    _migrate(
+        lambda engine: schema.upgrade(engine, revision),
+        N_("Database schema upgraded from %(before)s to %(after)s."),
+    )
 
 
 @db_app.command("downgrade")
@@ -124,7 +135,10 @@ def db_downgrade(
     revision: Annotated[str, typer.Argument(help="Target revision, or base.")],
 ) -> None:
     """Take the schema back to REVISION (base removes every table)."""
-    _migrate(lambda engine: schema.downgrade(engine, revision))
+    _migrate(
+        lambda engine: schema.downgrade(engine, revision),
+        N_("Database schema taken back from %(before)s to %(after)s."),
+    )
 
 
 @db_app.command("current")

@@ -166,11 +166,18 @@ def coach_list() -> None:
     async def work(session: AsyncSession) -> list[Coach]:
         return list((await session.scalars(select(Coach).order_by(Coach.name))).all())
 
-    for coach in env.in_session(work):
+    people = env.in_session(work)
+    if not people:
+        typer.echo(tr._("Nobody has been added yet. Add someone with: achtervang coach add NAME"))
+        return
+    name, role, fte = tr._("Name"), tr._("Role"), tr._("fte")
+    limit, language, status = tr._("Limit"), tr._("Language"), tr._("Status")
+    typer.echo(f"{name:30} {role:9} {fte:>4} {limit:>6}  {language:5}  {status}")
+    for coach in people:
         status = tr._("enrolled") if coach.telegram_user_id else tr._("not enrolled")
         if not coach.active:
             status = tr._("inactive")
         typer.echo(
             f"{coach.name:30} {coach.role.value:9} {coach.fte:4.2f} "
-            f"{coach.caseload_limit:3}  {coach.language}  {status}"
+            f"{coach.caseload_limit:6}  {coach.language:5}  {status}"
         )

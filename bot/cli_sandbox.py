@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli import Env, app, cli_translator, fail, fail_setting, load_settings
+from bot.config_errors import problem_text, root_causes
 from bot.demo_data import (
     DEMO_CONFIG_PATH,
     DemoDataRefused,
@@ -72,14 +73,16 @@ def _database_url(url: str) -> str:
     try:
         return Settings(DATABASE_URL=url).database_url
     except ValidationError as exc:
-        fail_setting(cli_translator(), "--database-url", exc.errors()[0]["msg"])
+        tr = cli_translator()
+        fail_setting(tr, "--database-url", problem_text(tr, root_causes(exc)[0], Settings))
 
 
 def _team_config(path: Path) -> TeamConfig:
     try:
         return load_team_config(path)
     except ConfigFileError as exc:
-        fail_setting(cli_translator(), "--config", str(exc))
+        tr = cli_translator()
+        fail_setting(tr, "--config", exc.text(tr))
 
 
 @app.command("demo-data")

@@ -13,12 +13,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.config_problem import ConfigProblem
+from bot.i18n import N_
+
 Duty = Literal["bureaudienst", "piket", "piket_second"]
 DUTIES: tuple[Duty, ...] = ("bureaudienst", "piket", "piket_second")
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
+_HHMM_PROBLEM = N_("must be a HH:MM time such as '08:30', not %(value)s")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -26,14 +30,14 @@ def _parse_hhmm(value: object) -> object:
     """Accepts "HH:MM" strings (and TOML local times on the minute); pydantic does the rest."""
     if isinstance(value, time):
         if value.second or value.microsecond or value.tzinfo is not None:
-            raise ValueError(f"must be a HH:MM time such as '08:30', got {value.isoformat()!r}")
+            raise ConfigProblem(_HHMM_PROBLEM, value=repr(value.isoformat()))
         return value
     if isinstance(value, str):
         match = _HHMM.match(value.strip())
         if not match:
-            raise ValueError(f"must be a HH:MM time such as '08:30', got {value!r}")
+            raise ConfigProblem(_HHMM_PROBLEM, value=repr(value))
         return time(int(match.group(1)), int(match.group(2)))
-    raise ValueError(f"must be a HH:MM time such as '08:30', got {value!r}")
+    raise ConfigProblem(_HHMM_PROBLEM, value=repr(value))
 
 
 class _Strict(BaseModel):
@@ -63,16 +67,18 @@ class OfficeHoursConfig(_Strict):
     def _distinct_days(cls, value: tuple[Weekday, ...]) -> tuple[Weekday, ...]:
         seen = [day for day in WEEKDAYS if day in value]
         if len(seen) != len(value):
-            raise ValueError("weekdays must not repeat a day")
+            raise ConfigProblem(N_("weekdays must not repeat a day"))
         return value
 
     @model_validator(mode="after")
     def _ordered(self) -> OfficeHoursConfig:
         if self.start >= self.end:
-            raise ValueError("office hours start must be before end (same day)")
+            raise ConfigProblem(N_("office hours start must be before end (same day)"))
         both = set(self.open_dates) & set(self.closed_dates)
         if both:
-            raise ValueError(f"{min(both).isoformat()} is in both open_dates and closed_dates")
+            raise ConfigProblem(
+                N_("%(day)s is in both open_dates and closed_dates"), day=min(both).isoformat()
+            )
         return self
 
     @cached_property
@@ -113,19 +119,21 @@ class RotationConfig(_Strict):
         seen: set[str] = set()
         for name in value:
             if not name.strip():
-                raise ValueError("member names must not be empty")
+                raise ConfigProblem(N_("member names must not be empty"))
             if name != name.strip():
-                raise ValueError(f"member name {name!r} has leading or trailing spaces")
+                raise ConfigProblem(
+                    N_("member name %(name)s has leading or trailing spaces"), name=repr(name)
+                )
             key = name.casefold()
             if key in seen:
-                raise ValueError(f"duplicate member {name!r}")
+                raise ConfigProblem(N_("duplicate member %(name)s"), name=repr(name))
             seen.add(key)
         return value
 
     @model_validator(mode="after")
     def _start_when_rostered(self) -> RotationConfig:
         if self.members and self.start is None:
-            raise ValueError("start date is required when members are given")
+            raise ConfigProblem(N_("start date is required when members are given"))
         return self
 
     @property

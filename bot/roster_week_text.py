@@ -15,12 +15,17 @@ def week_bounds(monday: date, tz: tzinfo) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _times(tr: Translator, shift: Shift) -> str:
-    """'08:30–17:00', a night '17:00–08:30', or with the end day when that is not obvious."""
+def _times(tr: Translator, shift: Shift, day: date) -> str:
+    """'08:30–17:00', a night '17:00–08:30', or with the days when that is not obvious: a
+    shift that began before the week starts shows when it began."""
     start_local, end_local = shift.start.astimezone(tr.tz), shift.end.astimezone(tr.tz)
+    if start_local.date() < day:
+        start = tr.datetime(shift.start, DAY + " " + TIME)
+        if end_local.date() == day:
+            return f"{start} – {tr.datetime(shift.end, TIME)}"
+        return f"{start} – {tr.datetime(shift.end, DAY + ' ' + TIME)}"
     start, end = tr.datetime(shift.start, TIME), tr.datetime(shift.end, TIME)
     next_day = end_local.date() == start_local.date() + timedelta(days=1)
-    # The week view cuts shifts at midnight on Monday: shown as 24:00 of the Sunday.
     if next_day and end == "00:00":
         return f"{start}–24:00"
     if end_local.date() == start_local.date() or (
@@ -31,6 +36,8 @@ def _times(tr: Translator, shift: Shift) -> str:
 
 
 def week_text(tr: Translator, monday: date, shifts: list[Shift]) -> str:
+    """`shifts` overlap the week with their true times; one that began before Monday is
+    listed under Monday."""
     sunday = monday + timedelta(days=6)
     lines = [
         tr._(
@@ -42,13 +49,13 @@ def week_text(tr: Translator, monday: date, shifts: list[Shift]) -> str:
     ]
     for offset in range(7):
         day = monday + timedelta(days=offset)
-        todays = [s for s in shifts if s.start.astimezone(tr.tz).date() == day]
+        todays = [s for s in shifts if max(s.start.astimezone(tr.tz).date(), monday) == day]
         lines.append("")
         lines.append(tr.date(day, "EEEE d MMMM"))
         if not todays:
             lines.append("  " + tr._("no shifts"))
         for shift in todays:
             lines.append(
-                f"  {duty_name(tr, shift.duty)} {_times(tr, shift)}: {holder_text(tr, shift)}"
+                f"  {duty_name(tr, shift.duty)} {_times(tr, shift, day)}: {holder_text(tr, shift)}"
             )
     return "\n".join(lines)

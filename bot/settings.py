@@ -15,6 +15,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.config_problem import ConfigProblem
+from bot.i18n import N_
+
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 
@@ -70,14 +73,14 @@ class Settings(BaseSettings):
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not _TOKEN_RE.match(value.get_secret_value()):
-            raise ValueError("expected the form 123456789:ABC-token from BotFather")
+            raise ConfigProblem(N_("expected the form 123456789:ABC-token from BotFather"))
         return value
 
     @field_validator("telegram_api_base_url")
     @classmethod
     def _base_url_shape(cls, value: str) -> str:
         if not re.match(r"^https?://[^/\s]+", value):
-            raise ValueError("expected an http(s) URL such as https://api.telegram.org/bot")
+            raise ConfigProblem(N_("expected an http(s) URL such as https://api.telegram.org/bot"))
         return value
 
     @field_validator("http_listen")
@@ -108,10 +111,10 @@ class Settings(BaseSettings):
         try:
             url = make_url(value)
         except ArgumentError as exc:
-            raise ValueError("not a database URL") from exc
+            raise ConfigProblem(N_("not a database URL")) from exc
         driver = _DRIVER_ALIASES.get(url.drivername)
         if driver is None:
-            raise ValueError("only SQLite and PostgreSQL are supported")
+            raise ConfigProblem(N_("only SQLite and PostgreSQL are supported"))
         return url.set(drivername=driver).render_as_string(hide_password=False)
 
     @property

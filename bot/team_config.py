@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.alert_config import AlertConfig, parse_duration
 from bot.backup_config import BackupConfig
 from bot.case_config import CasesConfig
+from bot.config_problem import ConfigProblem
 from bot.duty_config import DutyConfig
+from bot.i18n import N_, Translator, translator
+from bot.quiet_config import QuietHoursConfig
 from bot.waitlist_config import WaitlistConfig
 
 Language = Literal["nl", "en"]
@@ -33,7 +44,7 @@ class CaseloadConfig(_Strict):
     @model_validator(mode="after")
     def _ordered(self) -> CaseloadConfig:
         if self.minimum > self.maximum:
-            raise ValueError("minimum must not exceed maximum")
+            raise ConfigProblem(N_("minimum must not exceed maximum"))
         return self
 
     def limit_for(self, fte: float) -> int:
@@ -57,6 +68,7 @@ class TeamConfig(_Strict):
     cases: CasesConfig = CasesConfig()
     waitlist: WaitlistConfig = WaitlistConfig()
     backup: BackupConfig = BackupConfig()
+    quiet_hours: QuietHoursConfig = QuietHoursConfig()
     # The team's Telegram group: handovers and swap offers are posted there (never case data).
     team_chat_id: int | None = None
     # A step-by-step conversation (/crisis, /absent, …) left this long without an answer ends;
@@ -81,7 +93,7 @@ class TeamConfig(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise ConfigProblem(N_("unknown time zone %(value)s"), value=repr(value)) from exc
         return value
 
     @property
@@ -94,7 +106,28 @@ class TeamConfig(_Strict):
 
 
 class ConfigFileError(Exception):
-    """The config file cannot be used; the message names the field and the problem."""
+    """The config file cannot be used. `text(tr)` names the file, each field and each
+    problem in the reader's language; str() is the English text, for logs."""
+
+    def __init__(
+        self,
+        path: Path,
+        msgid: str | None = None,
+        params: dict[str, object] | None = None,
+        invalid: ValidationError | None = None,
+    ) -> None:
+        self.path, self.msgid, self.params, self.invalid = path, msgid, params or {}, invalid
+        super().__init__(self.text(translator("en", ZoneInfo("UTC"))))
+
+    def text(self, tr: Translator) -> str:
+        if self.invalid is not None:
+            from bot.config_errors import describe
+
+            return f"{self.path}: " + "; ".join(describe(tr, self.invalid, TeamConfig))
+        return f"{self.path}: " + (tr._(self.msgid, **self.params) if self.msgid else "")
+
+
+_TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def load_team_config(path: Path | None) -> TeamConfig:
@@ -103,18 +136,21 @@ def load_team_config(path: Path | None) -> TeamConfig:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ConfigFileError(f"{path}: file not found") from exc
+        raise ConfigFileError(path, N_("file not found")) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigFileError(f"{path}: cannot read ({exc})") from exc
+        raise ConfigFileError(
+            path, N_("cannot read the file (%(problem)s)"), {"problem": exc}
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigFileError(f"{path}: not valid TOML ({exc})") from exc
-    from pydantic import ValidationError
-
+        place = _TOML_PLACE.search(str(exc))
+        if place:
+            raise ConfigFileError(
+                path,
+                N_("not valid TOML at line %(line)s, column %(column)s"),
+                {"line": place[1], "column": place[2]},
+            ) from exc
+        raise ConfigFileError(path, N_("not valid TOML")) from exc
     try:
         return TeamConfig.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise ConfigFileError(f"{path}: {problems}") from exc
+        raise ConfigFileError(path, invalid=exc) from exc

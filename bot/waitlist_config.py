@@ -9,6 +9,8 @@ from datetime import timedelta
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.alert_config import parse_duration
+from bot.config_problem import ConfigProblem
+from bot.i18n import N_
 
 
 class WaitlistConfig(BaseModel):
@@ -36,5 +38,5 @@ class WaitlistConfig(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> WaitlistConfig:
         if self.warn_after_weeks > self.norm_weeks:
-            raise ValueError("warn_after_weeks must not exceed norm_weeks")
+            raise ConfigProblem(N_("warn_after_weeks must not exceed norm_weeks"))
         return self

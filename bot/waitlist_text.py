@@ -78,11 +78,12 @@ def referral_line(tr: Translator, entry: WaitlistEntry) -> str:
 
 
 def placed_line(tr: Translator, placed: Placed, today: date, *, lead: bool) -> str:
-    line = tr._(
-        "%(position)s. %(code)s, %(days)s days waiting, contact: %(contact)s",
+    line = tr.n_(
+        "%(position)s. %(code)s, %(n)s day waiting, contact: %(contact)s",
+        "%(position)s. %(code)s, %(n)s days waiting, contact: %(contact)s",
+        days_waiting(placed.entry, today),
         position=placed.position,
         code=placed.entry.code,
-        days=days_waiting(placed.entry, today),
         contact=placed.contact or tr._("nobody yet"),
     )
     if lead:
@@ -101,7 +102,13 @@ def list_text(
 ) -> str:
     if not placed and not (lead and undecided):
         return tr._("Nobody is on the waitlist.")
-    lines = [tr._("Waitlist, %(n)s families, first in line first:", n=len(placed))]
+    lines = [
+        tr.n_(
+            "Waitlist, %(n)s family, first in line first:",
+            "Waitlist, %(n)s families, first in line first:",
+            len(placed),
+        )
+    ]
     lines += [placed_line(tr, p, today, lead=lead) for p in placed]
     late = [p for p in placed if p.scored.weeks_waiting >= norm_weeks]
     if late:
@@ -127,13 +134,15 @@ def position_text(
     tr: Translator, placed: Placed, total: int, today: date, start: date | None, *, lead: bool
 ) -> str:
     lines = [
-        tr._(
-            "%(code)s is number %(position)s of %(total)s on the waitlist, waiting %(days)s days "
+        tr.n_(
+            "%(code)s is number %(position)s of %(total)s on the waitlist, waiting %(n)s day "
             "(referred %(date)s).",
+            "%(code)s is number %(position)s of %(total)s on the waitlist, waiting %(n)s days "
+            "(referred %(date)s).",
+            days_waiting(placed.entry, today),
             code=placed.entry.code,
             position=placed.position,
             total=total,
-            days=days_waiting(placed.entry, today),
             date=tr.date(placed.entry.referral_date, DAY),
         ),
         tr._(
@@ -155,7 +164,8 @@ def position_text(
 def refusal_text(tr: Translator, refused: Refused) -> str:
     texts = {
         Problem.BAD_CODE: tr._(
-            "'%(text)s' is not a case code (for example ALM-0417).", text=excerpt(refused.detail)
+            "'%(text)s' is not a case code: letters, digits and dashes, 3 to 32 of them.",
+            text=excerpt(refused.detail),
         ),
         Problem.DUPLICATE: tr._(
             "%(text)s is already on the waitlist; nothing was changed.",

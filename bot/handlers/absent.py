@@ -22,11 +22,12 @@ from bot.handlers.replies import drop_buttons
 from bot.handlers.swap import post_offer
 from bot.i18n import N_, Translator
 from bot.models import AbsenceKind, AbsenceRecord, Coach
-from bot.roster_text import DAY
+from bot.roster_text import DAY, WHEN
 from bot.scheduling.backup_notices import KIND_NAMES
 from bot.scheduling.dispatcher import dispatch_due
 from bot.services import absences, backup_round, swaps
 from bot.services.absences import Problem, Refusal, Request
+from bot.services.quiet_hours import send_time
 from bot.services.roster_input import parse_day
 
 CHOOSE, TYPE_FROM, TYPE_UNTIL = range(3)
@@ -287,8 +288,18 @@ async def _save(
             period=period_text(tr, request.first, request.last),
         )
     ]
+    held = send_time(runtime.config, now)
     if not families:
         lines.append(tr._("There are no families that need a back-up."))
+    elif due and held > now:
+        lines.append(
+            tr.n_(
+                "I will ask back-ups for %(n)d family at %(when)s, after the quiet hours.",
+                "I will ask back-ups for %(n)d families at %(when)s, after the quiet hours.",
+                asked,
+                when=tr.datetime(held, WHEN),
+            )
+        )
     elif due:
         lines.append(
             tr.n_(

@@ -14,6 +14,7 @@ from bot.handlers.registry import TEAM
 from bot.handlers.replies import reply
 from bot.i18n import Translator
 from bot.services import case_views, parsing
+from bot.services.case_example import example_code
 from bot.services.case_views import Shown
 
 _PREFIX = "case:"
@@ -22,10 +23,13 @@ _PREFIX = "case:"
 async def show_case(update: Update, context: AchtervangContext) -> None:
     tr = context.tr
     if not context.args:
+        async with context.runtime.sessionmaker() as session:
+            example = await example_code(session, context.runtime.config)
         await update.effective_message.reply_text(
             tr._(
-                "Which family? Send /case with the case code, for example /case GZ-1042. "
-                "The first part of a code is enough."
+                "Which family? Send /case with the case code, for example /case %(example)s. "
+                "The first part of a code is enough.",
+                example=example,
             )
         )
         return

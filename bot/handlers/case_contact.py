@@ -8,16 +8,20 @@ from telegram.ext import CommandHandler
 from bot.case_text import day
 from bot.handlers.context import AchtervangContext
 from bot.services import case_views
+from bot.services.case_example import example_code
 
 
 async def record(update: Update, context: AchtervangContext) -> None:
     tr, runtime = context.tr, context.runtime
     message = update.effective_message
     if not context.args:
+        async with runtime.sessionmaker() as session:
+            example = await example_code(session, runtime.config)
         await message.reply_text(
             tr._(
                 "Which family did you have contact with? Send /contact CODE, and if you like a "
-                "short note after it, for example /contact GZ-1042 home visit."
+                "short note after it, for example /contact %(example)s home visit.",
+                example=example,
             )
         )
         return

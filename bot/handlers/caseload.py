@@ -11,14 +11,16 @@ from bot.handlers.context import AchtervangContext
 from bot.handlers.long_text import reply_long
 from bot.services import audit
 from bot.services.caseload import caseloads
-from bot.services.covers import coverage
+from bot.services.covers import coverage, current_absences
 
 
 async def show_caseload(update: Update, context: AchtervangContext) -> None:
     runtime = context.runtime
-    today = runtime.clock.now().astimezone(runtime.config.tz).date()
+    now = runtime.clock.now()
+    today = runtime.config.local_date(now)
     async with runtime.sessionmaker() as session:
-        loads = await caseloads(session, today)
+        away = {r.coach_id: r.kind for r in reversed(await current_absences(session, now))}
+        loads = await caseloads(session, today, away)
     await reply_long(update.effective_message, caseload_text(context.tr, loads))
 
 

@@ -19,9 +19,11 @@ async def show_my_shifts(update: Update, context: AchtervangContext) -> None:
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
         state = await load_roster(session, runtime.config, now, now + AHEAD)
-    mine = [s for s in state.all_shifts(now, now + AHEAD) if s.holder == coach.name]
+    # Whole shifts: one under way since yesterday or running past four weeks keeps its times.
+    shifts = state.overlapping(now, now + AHEAD)
+    mine = [s for s in shifts if s.holder == coach.name]
     # Shifts the rotation gives me while I am absent: I should know they were taken off me.
-    absent = [s for s in state.all_shifts(now, now + AHEAD) if s.absent == coach.name]
+    absent = [s for s in shifts if s.absent == coach.name]
     if not mine and not absent:
         await update.effective_message.reply_text(
             tr._("You have no shifts in the coming four weeks.")

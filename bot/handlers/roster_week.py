@@ -55,7 +55,7 @@ async def _render(context: AchtervangContext, monday: date) -> tuple[str, Inline
     if not state.config.duties.rostered_duties():
         text = tr._("No duty rosters are set up yet. The team lead sets them in the team config.")
     else:
-        text = week_text(tr, monday, state.all_shifts(start, end))
+        text = week_text(tr, monday, state.overlapping(start, end))
     before, after = monday - timedelta(days=7), monday + timedelta(days=7)
     keyboard = InlineKeyboardMarkup(
         [

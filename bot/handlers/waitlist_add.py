@@ -27,6 +27,7 @@ from bot.models import Coach
 from bot.models.waitlist import WaitlistEntry
 from bot.scheduling.dispatcher import dispatch_due
 from bot.services import parsing, waitlist
+from bot.services.case_example import example_code
 from bot.services.roster_input import parse_day
 from bot.services.waitlist import Referral, Refused
 from bot.waitlist_terms import Concern
@@ -55,8 +56,13 @@ async def start(update: Update, context: AchtervangContext) -> int:
     args = context.args or []
     if args:
         return await _take_code(update, context, args[0])
+    async with context.runtime.sessionmaker() as session:
+        example = await example_code(session, context.runtime.config)
     await update.effective_message.reply_text(
-        context.tr._("Which family? Send the case code, for example ALM-0417. /cancel stops.")
+        context.tr._(
+            "Which family? Send the case code, for example %(example)s. /cancel stops.",
+            example=example,
+        )
     )
     return CODE
 

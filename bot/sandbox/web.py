@@ -7,6 +7,7 @@ in the reader's language.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,7 @@ class SandboxContext:
     sessionmaker: async_sessionmaker[AsyncSession]
     visitor_id: int
     standin: BotApiStandIn | None = field(default=None, repr=False)
+    instance: str = field(default_factory=lambda: secrets.token_hex(6))
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ async def _setup(request: web.Request) -> web.Response:
             "language": language,
             "timezone": context.config.timezone,
             "labels": _labels(tr),
+            # What a browser remembers (read up to, buttons pressed) belongs to this run.
+            "instance": context.instance,
             "people": people,
             "group": group,
         }
@@ -128,6 +132,11 @@ def _labels(tr: Translator) -> dict[str, str]:
         "send": tr._("Send"),
         "edited": tr._("edited"),
         "refused": tr._("Not sent: %(reason)s", reason="{reason}"),
+        "empty_chat": tr._("No messages yet. Send /help to see what the bot can do."),
+        "empty_group": tr._(
+            "No messages in the team group yet. Handovers and swap offers appear here."
+        ),
+        "pressed": tr._("You pressed: %(button)s", button="{button}"),
     }
 
 

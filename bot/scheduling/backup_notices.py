@@ -27,7 +27,7 @@ from bot.models import (
 )
 from bot.roster_text import DAY, WHEN
 from bot.scheduling.notices import Obsolete, Outcome, Render, Text
-from bot.services import backup_round
+from bot.services import backup_round, covers
 from bot.services.alert_closing import OUTCOMES
 from bot.team_config import TeamConfig
 
@@ -188,6 +188,19 @@ async def _alert_line(tr: Translator, session: AsyncSession, alert: Alert) -> st
     return tr._("Crisis alert %(when)s: still open.", when=when)
 
 
+def _covered_line(tr: Translator, cover: covers.FamilyCover) -> str:
+    if cover.kind is covers.CoverKind.COVER:
+        return tr._("Covered by %(names)s.", names=", ".join(c.name for c in cover.all_by))
+    if cover.kind is covers.CoverKind.BACKUP and cover.by is not None:
+        if cover.partly:
+            return tr._(
+                "Covered by %(name)s (fixed back-up), who was away part of the time.",
+                name=cover.by.name,
+            )
+        return tr._("Covered by %(name)s (fixed back-up).", name=cover.by.name)
+    return tr._("Nobody covered this family.")
+
+
 async def absence_summary(
     session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
 ) -> Outcome:
@@ -204,24 +217,11 @@ async def absence_summary(
             period=period(tr, config, absence),
         )
     ]
+    # The same rule /covers showed during the absence.
+    covered = await covers.covered_during(session, absence, cases)
     for case in cases:
         lines += ["", case.code]
-        covers = list(
-            await session.scalars(
-                select(CaseCover)
-                .where(
-                    CaseCover.absence_id == absence.id,
-                    CaseCover.case_id == case.id,
-                    CaseCover.status == CoverStatus.RELEASED,
-                )
-                .order_by(CaseCover.answered_at)
-            )
-        )
-        names = [(await session.get(Coach, c.coach_id)).name for c in covers]  # type: ignore[union-attr]
-        if names:
-            lines.append(tr._("Covered by %(names)s.", names=", ".join(names)))
-        else:
-            lines.append(tr._("Nobody covered this family."))
+        lines.append(_covered_line(tr, covered[case.id]))
         contacts = list(
             await session.scalars(
                 select(CaseContact)

@@ -110,32 +110,71 @@ async def handover_group(
     return Text([text])
 
 
-async def gap_alert(
-    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
-) -> Outcome:
-    duty, start, end = _about(row)
+async def _open_gap(
+    session: AsyncSession, config: TeamConfig, about: dict[str, Any], now: datetime
+) -> tuple[Duty, datetime, datetime] | None:
+    """The gap `about` names, when it is still a gap and not over."""
+    duty = about["duty"]
+    start, end = datetime.fromisoformat(about["start"]), datetime.fromisoformat(about["end"])
     if now >= end:
-        return Obsolete("the gap is over")
+        return None
     state = await _state(session, config, start)
     shift = state.holder_at(duty, start)
     if shift is None or shift.holder is not None:
-        return Obsolete("the gap was filled")
-    absent = row.payload.get("absent")
+        return None
+    return duty, start, end
+
+
+def _gap_why(tr: Translator, about: dict[str, Any]) -> str:
+    absent = about.get("absent")
     if absent:
-        why = tr._("%(name)s is absent.", name=absent)
-    else:
-        why = tr._("Nobody is rostered.")
-    return Text(
-        [
-            tr._(
-                "Gap in the roster: nobody holds %(duty)s %(span)s. %(why)s "
-                "Use /override to assign someone.",
-                duty=duty_name(tr, duty),
-                span=span_text(tr, start, end),
-                why=why,
-            )
-        ]
+        return tr._("%(name)s is absent.", name=absent)
+    return tr._("Nobody is rostered.")
+
+
+def _one_gap(tr: Translator, gap: tuple[Duty, datetime, datetime], about: dict[str, Any]) -> str:
+    duty, start, end = gap
+    return tr._(
+        "Gap in the roster: nobody holds %(duty)s %(span)s. %(why)s "
+        "Use /override to assign someone.",
+        duty=duty_name(tr, duty),
+        span=span_text(tr, start, end),
+        why=_gap_why(tr, about),
     )
+
+
+async def gap_alert(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    if "batched" in row.payload:
+        return Obsolete("told in " + row.payload["batched"])
+    gap = await _open_gap(session, config, row.payload, now)
+    if gap is None:
+        return Obsolete("the gap was filled or is over")
+    return Text([_one_gap(tr, gap, row.payload)])
+
+
+async def gap_alerts(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    """Gaps found together, in one message in date order."""
+    found = []
+    for about in row.payload["gaps"]:
+        gap = await _open_gap(session, config, about, now)
+        if gap is not None:
+            found.append((gap, about))
+    if not found:
+        return Obsolete("the gaps were filled or are over")
+    if len(found) == 1:
+        return Text([_one_gap(tr, *found[0])])
+    found.sort(key=lambda item: (item[0][1], item[0][0]))
+    lines = [tr._("Gaps in the roster (nobody on duty):")]
+    lines += [
+        f"• {duty_name(tr, duty)} {span_text(tr, start, end)}: {_gap_why(tr, about)}"
+        for (duty, start, end), about in found
+    ]
+    lines.append(tr._("Use /override to assign someone."))
+    return Text(split_message("\n".join(lines)))
 
 
 async def unreachable(
@@ -183,6 +222,7 @@ RENDERERS: dict[str, Render] = {
     "shift_reminder": shift_reminder,
     "handover_group": handover_group,
     "gap_alert": gap_alert,
+    "gap_alerts": gap_alerts,
     "unreachable": unreachable,
     "reach_check": reach_check,
     "roster_digest": roster_digest,

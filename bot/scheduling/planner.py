@@ -7,6 +7,7 @@ before is lost, because the plan lives in the database and not in the scheduler'
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -14,10 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.duty_config import WEEKDAYS, Duty
-from bot.models import Coach, Role
+from bot.models import Coach, OutboxMessage, Role
 from bot.scheduling.case_notices import plan_case_reminders
 from bot.scheduling.outbox import enqueue
 from bot.scheduling.waitlist_notices import plan_waitlist
+from bot.services.quiet_hours import send_time
 from bot.services.roster import Shift, rotation_shift_end
 from bot.services.roster_store import RosterState, load_roster
 from bot.team_config import TeamConfig
@@ -119,9 +121,10 @@ class Planner:
             shifts = state.shifts(duty, self.now - LOOK_BACK, self.now + horizon)
             for run in runs(state.config, shifts):
                 await self._plan_run(state, run, leads)
-            for shift in shifts:
-                if shift.holder is None:
-                    await self._plan_gap(shift, leads)
+        # Whole gaps (not cut at the horizon), so each is told once with its true end.
+        ahead = self.now + timedelta(days=notify.gap_alert_days)
+        gaps = [s for s in state.overlapping(self.now, ahead) if s.holder is None]
+        await self._plan_gaps(gaps, leads)
         await self._plan_digest(leads)
         await plan_case_reminders(self)
         await plan_waitlist(self)
@@ -170,32 +173,60 @@ class Planner:
     async def unreachable(
         self, leads: list[Coach], name: str, about: dict[str, str], reason: str
     ) -> None:
-        """Tells the team leads that `name` cannot be reached before their shift."""
+        """Tells the team leads that `name` cannot be reached before their shift: in
+        working hours, unless that would be after the shift has started."""
+        due = send_time(self.config, self.now, useful_until=datetime.fromisoformat(about["start"]))
         for lead in leads:
             await self._add(
                 key=f"unreachable:{about['duty']}:{about['start']}:{name}:{lead.id}",
                 kind="unreachable",
                 coach_id=lead.id,
-                due_at=self.now,
+                due_at=due,
                 payload={**about, "name": name, "reason": reason},
             )
 
-    async def _plan_gap(self, gap: Shift, leads: list[Coach]) -> None:
-        notify = self.config.duties.notify
-        if gap.end <= self.now or gap.start >= self.now + timedelta(days=notify.gap_alert_days):
-            return
+    async def _plan_gaps(self, gaps: list[Shift], leads: list[Coach]) -> None:
+        """New gaps reach each lead in one message, in date order; each gap's own key is
+        stored as a marker (never sent itself) so the next tick does not tell it again.
+        Held in quiet hours, except the gaps that start before the morning."""
+        gaps = sorted(gaps, key=lambda g: (g.start, g.duty))
         for lead in leads:
+            keyed = {f"gap:{g.duty}:{iso(g.start)}:{iso(g.end)}:{lead.id}": g for g in gaps}
+            told = set(
+                await self.session.scalars(
+                    select(OutboxMessage.key).where(OutboxMessage.key.in_(list(keyed)))
+                )
+            )
+            new = {key: gap for key, gap in keyed.items() if key not in told}
+            morning = send_time(self.config, self.now)
+            # A gap starting before the morning cannot wait for it; the others can.
+            urgent = {k: g for k, g in new.items() if g.start < morning}
+            later = {k: g for k, g in new.items() if k not in urgent}
+            for due, group in ((self.now, urgent), (morning, later)):
+                if group:
+                    await self._add_gaps(lead, group, due)
+
+    async def _add_gaps(self, lead: Coach, gaps: dict[str, Shift], due: datetime) -> None:
+        abouts = [
+            {"duty": g.duty, "start": iso(g.start), "end": iso(g.end), "absent": g.absent}
+            for g in gaps.values()
+        ]
+        digest_of = hashlib.sha256("|".join(gaps).encode()).hexdigest()[:16]
+        batch = f"gaps:{lead.id}:{iso(self.now)}:{digest_of}"
+        await self._add(
+            key=batch,
+            kind="gap_alerts",
+            coach_id=lead.id,
+            due_at=due,
+            payload={"gaps": abouts},
+        )
+        for key, about in zip(gaps, abouts, strict=True):
             await self._add(
-                key=f"gap:{gap.duty}:{iso(gap.start)}:{iso(gap.end)}:{lead.id}",
+                key=key,
                 kind="gap_alert",
                 coach_id=lead.id,
-                due_at=self.now,
-                payload={
-                    "duty": gap.duty,
-                    "start": iso(gap.start),
-                    "end": iso(gap.end),
-                    "absent": gap.absent,
-                },
+                due_at=due,
+                payload={**about, "batched": batch},
             )
 
     async def _plan_digest(self, leads: list[Coach]) -> None:

@@ -4,9 +4,12 @@ morning a digest listing those plus an intake proposal when a coach has room."""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
@@ -16,6 +19,7 @@ from bot.models.waitlist import WaitlistEntry
 from bot.scheduling.case_notices import next_reminder
 from bot.scheduling.notices import Obsolete, Outcome, Render, Text
 from bot.services import waitlist
+from bot.services.quiet_hours import send_time
 from bot.team_config import TeamConfig
 from bot.waitlist_terms import EntryStatus
 from bot.waitlist_text import decision_buttons
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
     from bot.scheduling.planner import Planner
 
 WEEKS_KIND = "waitlist_weeks"
+WEEKS_BATCH_KIND = "waitlist_weeks_batch"
 UNDECIDED_KIND = "waitlist_undecided"
 DIGEST_KIND = "waitlist_digest"
 
@@ -34,6 +39,13 @@ def _passes(config: TeamConfig, entry: WaitlistEntry, weeks: int) -> datetime:
     return datetime.combine(day, config.cases.digest_time, tzinfo=config.tz)
 
 
+@dataclass(frozen=True)
+class _Passing:
+    entry_id: int
+    weeks: int
+    key: str
+
+
 async def plan_waitlist(planner: Planner) -> None:
     config, now, session = planner.config, planner.now, planner.session
     from bot.scheduling.planner import team_leads  # the planner imports this module
@@ -41,6 +53,7 @@ async def plan_waitlist(planner: Planner) -> None:
     leads = [lead.id for lead in await team_leads(session)]
     if not leads:
         return
+    passing: dict[tuple[int, datetime], list[_Passing]] = {}
     for entry in await waitlist.live_entries(session):
         if entry.status == EntryStatus.WAITING:
             norm = _passes(config, entry, config.waitlist.norm_weeks)
@@ -50,13 +63,10 @@ async def plan_waitlist(planner: Planner) -> None:
                 stale = weeks < config.waitlist.norm_weeks and norm <= now
                 if due <= now + timedelta(days=1) and not stale:
                     for lead in leads:
-                        await planner._add(
-                            key=f"waitlist-weeks:{entry.id}:{weeks}:{lead}",
-                            kind=WEEKS_KIND,
-                            coach_id=lead,
-                            due_at=max(due, now),
-                            payload={"entry_id": entry.id, "weeks": weeks},
-                        )
+                        key = f"waitlist-weeks:{entry.id}:{weeks}:{lead}"
+                        held = send_time(config, max(due, now))
+                        group = passing.setdefault((lead, held), [])
+                        group.append(_Passing(entry.id, weeks, key))
         else:
             due = entry.created_at + config.waitlist.decision_within
             if due <= now + timedelta(days=1):
@@ -65,9 +75,10 @@ async def plan_waitlist(planner: Planner) -> None:
                         key=f"waitlist-undecided:{entry.id}:{lead}",
                         kind=UNDECIDED_KIND,
                         coach_id=lead,
-                        due_at=max(due, now),
+                        due_at=send_time(config, max(due, now)),
                         payload={"entry_id": entry.id},
                     )
+    await _plan_passing(planner, passing)
     morning = next_reminder(config, now)
     day = morning.astimezone(config.tz).date().isoformat()
     for lead in leads:
@@ -80,28 +91,103 @@ async def plan_waitlist(planner: Planner) -> None:
         )
 
 
+async def _plan_passing(planner: Planner, passing: dict[tuple[int, datetime], list[_Passing]]):
+    """Entries passing a threshold at the same moment reach a lead as one message (a first
+    start or an import finds many at once). Each entry's own key is stored too, as a marker
+    that is never sent itself, so the next tick does not tell it again."""
+    keys = [p.key for group in passing.values() for p in group]
+    if not keys:
+        return
+    told = set(
+        await planner.session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys)))
+    )
+    for (lead, due), group in sorted(passing.items()):
+        new = [p for p in group if p.key not in told]
+        if not new:
+            continue
+        digest_of = hashlib.sha256("|".join(p.key for p in new).encode()).hexdigest()[:16]
+        batch = f"waitlist-weeks-batch:{lead}:{due.isoformat()}:{digest_of}"
+        await planner._add(
+            key=batch,
+            kind=WEEKS_BATCH_KIND,
+            coach_id=lead,
+            due_at=due,
+            payload={"items": [[p.entry_id, p.weeks] for p in new]},
+        )
+        for p in new:
+            await planner._add(
+                key=p.key,
+                kind=WEEKS_KIND,
+                coach_id=lead,
+                due_at=due,
+                payload={"entry_id": p.entry_id, "weeks": p.weeks, "batched": batch},
+            )
+
+
+def _wait_line(tr: Translator, config: TeamConfig, entry: WaitlistEntry, today: date) -> str:
+    """How long the family has really waited, against the norm."""
+    days = max(0, (today - entry.referral_date).days)
+    weeks, norm = days // 7, config.waitlist.norm_weeks
+    if weeks >= norm:
+        return tr.n_(
+            "%(code)s has waited %(n)s week (%(days)s days): past the %(norm)s-week norm.",
+            "%(code)s has waited %(n)s weeks (%(days)s days): past the %(norm)s-week norm.",
+            weeks,
+            code=entry.code,
+            days=days,
+            norm=norm,
+        )
+    return tr.n_(
+        "%(code)s has waited %(n)s week (%(days)s days); the norm is %(norm)s weeks.",
+        "%(code)s has waited %(n)s weeks (%(days)s days); the norm is %(norm)s weeks.",
+        weeks,
+        code=entry.code,
+        days=days,
+        norm=norm,
+    )
+
+
+async def _weeks_text(
+    session: AsyncSession,
+    config: TeamConfig,
+    tr: Translator,
+    now: datetime,
+    entry_ids: list[int],
+) -> Outcome:
+    today = config.local_date(now)
+    entries = [await session.get(WaitlistEntry, entry_id) for entry_id in entry_ids]
+    waiting = [e for e in entries if e is not None and e.status == EntryStatus.WAITING]
+    if not waiting:
+        return Obsolete("no longer waiting")
+    waiting.sort(key=lambda e: (e.referral_date, e.code))
+    lines = [_wait_line(tr, config, e, today) for e in waiting]
+    if len(lines) > 1:
+        lines = [
+            tr.n_(
+                "%(n)s family on the waitlist passed a waiting threshold:",
+                "%(n)s families on the waitlist passed a waiting threshold:",
+                len(lines),
+            ),
+            *(f"• {line}" for line in lines),
+        ]
+    late = any((today - e.referral_date).days // 7 >= config.waitlist.norm_weeks for e in waiting)
+    if late:
+        lines.append(tr._("Plan the intake or tell the family and referrer what happens next."))
+    return Text(split_message("\n".join(lines)))
+
+
 async def weeks_notice(
     session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
 ) -> Outcome:
-    entry = await session.get(WaitlistEntry, row.payload["entry_id"])
-    if entry is None or entry.status != EntryStatus.WAITING:
-        return Obsolete("no longer waiting")
-    weeks = row.payload["weeks"]
-    if weeks >= config.waitlist.norm_weeks:
-        text = tr._(
-            "%(code)s has now waited %(weeks)s weeks: the waitlist norm is passed. Plan the "
-            "intake or tell the family and referrer what happens next.",
-            code=entry.code,
-            weeks=weeks,
-        )
-    else:
-        text = tr._(
-            "%(code)s has now waited %(weeks)s weeks; the norm is %(norm)s weeks.",
-            code=entry.code,
-            weeks=weeks,
-            norm=config.waitlist.norm_weeks,
-        )
-    return Text([text])
+    if "batched" in row.payload:
+        return Obsolete("told in " + row.payload["batched"])
+    return await _weeks_text(session, config, tr, now, [row.payload["entry_id"]])
+
+
+async def weeks_batch(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    return await _weeks_text(session, config, tr, now, [i[0] for i in row.payload["items"]])
 
 
 async def undecided_notice(
@@ -137,7 +223,13 @@ async def digest(
     room = await waitlist.with_room(session, config, now) if placed else []
     if not (late or undecided or room):
         return Obsolete("nothing to report")
-    lines = [tr._("Waitlist this morning: %(n)s families waiting.", n=len(placed))]
+    lines = [
+        tr.n_(
+            "Waitlist this morning: %(n)s family waiting.",
+            "Waitlist this morning: %(n)s families waiting.",
+            len(placed),
+        )
+    ]
     if late:
         lines.append(
             tr._("Waiting %(weeks)s weeks or more:", weeks=warn)
@@ -167,6 +259,7 @@ async def digest(
 
 RENDERERS: dict[str, Render] = {
     WEEKS_KIND: weeks_notice,
+    WEEKS_BATCH_KIND: weeks_batch,
     UNDECIDED_KIND: undecided_notice,
     DIGEST_KIND: digest,
 }

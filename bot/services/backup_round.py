@@ -35,6 +35,7 @@ from bot.models import (
 from bot.scheduling.outbox import enqueue
 from bot.services import audit, holders
 from bot.services.caseload import active_clause, count_active
+from bot.services.quiet_hours import send_time, working_deadline
 from bot.services.roster import is_office_day
 from bot.team_config import TeamConfig
 
@@ -187,7 +188,9 @@ async def ask_next(
         status=CoverStatus.ASKED,
         rank=rank or 0,
         asked_at=now,
-        deadline=now + config.backup.answer_within,
+        # Working time only: asked at night, the request goes out in the morning and the
+        # answer is due within working hours.
+        deadline=working_deadline(config, now, config.backup.answer_within),
     )
     try:
         async with session.begin_nested():
@@ -201,7 +204,7 @@ async def ask_next(
         key=cover.outbox_key,
         kind=REQUEST_KIND,
         coach_id=cover.coach_id,
-        due_at=now,
+        due_at=send_time(config, now),
         now=now,
         payload={"cover_id": cover.id},
     )
@@ -230,12 +233,12 @@ async def run_round(
             if await live_cover(session, absence.id, case.id) is None:
                 stuck.append(case)
     if stuck:
-        await _tell_leads(session, absence, stuck, now)
+        await _tell_leads(session, absence, stuck, now, send_time(config, now))
     return stuck
 
 
 async def _tell_leads(
-    session: AsyncSession, absence: AbsenceRecord, stuck: list[Case], now: datetime
+    session: AsyncSession, absence: AbsenceRecord, stuck: list[Case], now: datetime, due: datetime
 ) -> None:
     """One message per lead once no request is out any more: the families still uncovered.
     A family already listed earlier is not announced again."""
@@ -264,7 +267,7 @@ async def _tell_leads(
             key=f"{prefix}{lead_id}:{','.join(map(str, ids))}",
             kind=UNCOVERED_KIND,
             coach_id=lead_id,
-            due_at=now,
+            due_at=due,
             now=now,
             payload={"absence_id": absence.id, "case_ids": ids},
         )

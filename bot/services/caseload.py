@@ -4,13 +4,14 @@ reminders all use it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Case, Coach, Phase, Role
+from bot.models import AbsenceKind, Case, Coach, Phase, Role
 
 # Team members who can hold families.
 CASE_ROLES = (Role.COACH, Role.TEAMLEAD, Role.ADMIN)
@@ -34,6 +35,13 @@ def is_active(case: Case, today: date) -> bool:
 class Load:
     coach: Coach
     families: int
+    # Why the coach is away now (sick, leave …): an absent coach has no room now.
+    absent: AbsenceKind | None = None
+
+    @property
+    def room_now(self) -> int:
+        """The families the coach could take now: none while absent."""
+        return 0 if self.absent is not None else max(0, self.room)
 
     @property
     def limit(self) -> int:
@@ -60,9 +68,13 @@ async def count_active(session: AsyncSession, coach_id: int, today: date) -> int
     )
 
 
-async def caseloads(session: AsyncSession, today: date) -> list[Load]:
+async def caseloads(
+    session: AsyncSession, today: date, absent: Mapping[int, AbsenceKind] | None = None
+) -> list[Load]:
     """Every active coach, and every team lead or admin who holds families, with how many
-    they hold; most room first, then by name."""
+    they hold; most room first, then by name. `absent` (coach id → kind of absence) marks
+    who is away now: they sort after everyone with room."""
+    absent = absent or {}
     counts = dict(
         (
             await session.execute(
@@ -76,8 +88,15 @@ async def caseloads(session: AsyncSession, today: date) -> list[Load]:
         select(Coach).where(Coach.active.is_(True), Coach.role.in_(CASE_ROLES))
     )
     loads = [
-        Load(coach, counts.get(coach.id, 0))
+        Load(coach, counts.get(coach.id, 0), absent.get(coach.id))
         for coach in people
         if coach.role is Role.COACH or counts.get(coach.id, 0) > 0
     ]
-    return sorted(loads, key=lambda load: (-load.room, load.coach.name.casefold()))
+    return sorted(
+        loads,
+        key=lambda load: (
+            load.absent is not None,
+            -load.room,
+            load.coach.name.casefold(),
+        ),
+    )

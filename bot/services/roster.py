@@ -318,6 +318,34 @@ def holder_at(
     return None
 
 
+def shifts_overlapping(
+    config: TeamConfig,
+    duty: Duty,
+    start: datetime,
+    end: datetime,
+    overrides: Iterable[Override] = (),
+    absences: Iterable[Absence] = (),
+) -> list[Shift]:
+    """The shifts of `duty` that overlap [start, end), each with its true start and end: a
+    night that began yesterday or a week that ends after `end` is shown whole, never cut at
+    the edges of the question (only at SEARCH_HORIZON, like holder_at)."""
+    overrides, absences = list(overrides), list(absences)
+    start = _require_aware("start", start)
+    end = _require_aware("end", end)
+    lo, hi = start, end
+    first = holder_at(config, duty, start, overrides, absences)
+    if first is not None:
+        lo = min(lo, first.start)
+    last = holder_at(config, duty, end, overrides, absences)
+    if last is not None and last.start < end:
+        hi = max(hi, last.end)
+    return [
+        s
+        for s in shifts_between(config, duty, lo, hi, overrides, absences)
+        if s.end > start and s.start < end
+    ]
+
+
 @dataclass(frozen=True)
 class DutyStatus:
     """What /now shows for one duty: the shift in force (None: not held at this hour) and the

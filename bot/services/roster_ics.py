@@ -125,6 +125,10 @@ def build_calendar(
     first = min(s.start for s in shifts).astimezone(tr.tz)
     last = max(s.end for s in shifts).astimezone(tr.tz)
     calendar.add_missing_timezones(date(first.year, 1, 1), date(last.year + 1, 1, 1))
+    # icalendar notes the covered years in an English COMMENT; a coach may see it in their
+    # calendar app, and it says nothing they need.
+    for zone in calendar.walk("VTIMEZONE"):
+        zone.pop("COMMENT", None)
     return calendar
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -176,22 +176,36 @@ def _rest_conflicts(
     return sorted(conflicts, key=lambda c: (c.later.start, c.coach))
 
 
-def report_span(now: datetime) -> tuple[datetime, datetime]:
+def periods(now: datetime, tz: tzinfo) -> tuple[datetime, datetime, datetime]:
+    """The start of the past period, today's local midnight and the end of the coming one:
+    the periods run over whole local days, so the report can name them by their days."""
+    today = now.astimezone(tz).date()
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+    return midnight(today - PERIOD), midnight(today), midnight(today + PERIOD)
+
+
+def report_span(now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
     """The stretch the report needs the roster for."""
-    return min(now - PERIOD, now - REST_LOOKBACK - MAX_REST), now + PERIOD
+    past_start, _, coming_end = periods(now, tz)
+    return min(past_start, now - REST_LOOKBACK - MAX_REST), coming_end
 
 
 def compute_report(state: RosterState, now: datetime) -> RosterReport:
     """The report from a roster loaded (at least) for report_span(now)."""
     rest_from = now - REST_LOOKBACK
-    lo, until = report_span(now)
+    past_start, today, until = periods(now, state.config.tz)
+    lo, _ = report_span(now, state.config.tz)
     shifts = state.all_shifts(lo, until)
-    # Gaps already under way are shown from when they began, not from `now`.
-    gaps = [s for s in shifts if s.holder is None and s.end > now]
+    # Gaps are told whole: one already under way from when it began, one running past the
+    # period until it ends.
+    gaps = [s for s in state.overlapping(now, until) if s.holder is None]
     return RosterReport(
         now=now,
-        past=_period(state, shifts, now - PERIOD, now),
-        coming=_period(state, shifts, now, until),
+        past=_period(state, shifts, past_start, today),
+        coming=_period(state, shifts, today, until),
         gaps=gaps,
         absent_rostered=[s for s in gaps if s.absent is not None],
         rest_conflicts=_rest_conflicts(state.config.duties.rest_rules, shifts, rest_from, until),
@@ -202,5 +216,5 @@ def compute_report(state: RosterState, now: datetime) -> RosterReport:
 
 
 async def build_report(session: AsyncSession, config: TeamConfig, now: datetime) -> RosterReport:
-    state = await load_roster(session, config, *report_span(now))
+    state = await load_roster(session, config, *report_span(now, config.tz))
     return compute_report(state, now)

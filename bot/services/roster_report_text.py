@@ -3,10 +3,13 @@ character). Long reports are split into messages by the sender, on line boundari
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import timedelta
+
 from babel.numbers import format_decimal
 
 from bot.i18n import Translator
-from bot.roster_text import duty_name, span_text, when
+from bot.roster_text import DAY, duty_name, span_text, when
 from bot.services.roster import Shift
 from bot.services.roster_report import (
     OVERLOAD_TOLERANCE,
@@ -64,12 +67,19 @@ def _coach_lines(tr: Translator, coach: CoachHours) -> list[str]:
     return lines
 
 
+def _days(tr: Translator, period: HoursPeriod) -> str:
+    """'ma 28 sep – zo 22 nov': the whole local days the period runs over."""
+    first = period.start.astimezone(tr.tz).date()
+    last = period.end.astimezone(tr.tz).date() - timedelta(days=1)
+    return f"{tr.date(first, DAY)} – {tr.date(last, DAY)}"
+
+
 def _period_lines(tr: Translator, period: HoursPeriod, heading: str) -> list[str]:
     lines = [
         tr._(
             "%(heading)s (%(span)s): %(hours)s hours held, share by fte.",
             heading=heading,
-            span=span_text(tr, period.start, period.end),
+            span=_days(tr, period),
             hours=number(tr, period.held_hours),
         )
     ]
@@ -99,20 +109,17 @@ def _gap_lines(tr: Translator, report: RosterReport) -> list[str]:
 
 
 def _absent_lines(tr: Translator, report: RosterReport) -> list[str]:
+    """Who is rostered while absent, counted per coach: the shifts themselves are in the
+    gaps above, each told once."""
     if not report.absent_rostered:
         return [tr._("Nobody is rostered while absent in the next %(weeks)d weeks.", weeks=WEEKS)]
-    heading = tr._("Rostered while absent, next %(weeks)d weeks:", weeks=WEEKS)
-    by_name = sorted(report.absent_rostered, key=lambda s: (s.absent or "", s.start))
+    counts = Counter(shift.absent or "" for shift in report.absent_rostered)
+    heading = tr._("Rostered while absent, next %(weeks)d weeks (in the gaps above):", weeks=WEEKS)
     return [
         heading,
         *(
-            tr._(
-                "- %(name)s: %(duty)s, %(span)s",
-                name=shift.absent,
-                duty=duty_name(tr, shift.duty),
-                span=span_text(tr, shift.start, shift.end),
-            )
-            for shift in by_name
+            tr.n_("- %(name)s: %(n)d shift", "- %(name)s: %(n)d shifts", count, name=name)
+            for name, count in sorted(counts.items())
         ),
     ]
 

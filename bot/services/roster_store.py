@@ -44,9 +44,23 @@ class RosterState:
         return roster.shifts_between(self.config, duty, start, end, self.overrides, self.absences)
 
     def all_shifts(self, start: datetime, end: datetime) -> list[Shift]:
-        """Every rostered duty's shifts in [start, end), by start time then duty order."""
+        """Every rostered duty's shifts in [start, end), cut at both ends (for counting hours;
+        to tell someone about a shift use `overlapping`), by start time then duty order."""
         duties = self.config.duties.rostered_duties()
         shifts = [s for duty in duties for s in self.shifts(duty, start, end)]
+        return sorted(shifts, key=lambda s: (s.start, duties.index(s.duty)))
+
+    def overlapping(self, start: datetime, end: datetime) -> list[Shift]:
+        """Every rostered duty's shifts that overlap [start, end) with their true start and
+        end (what a coach is told), by start time then duty order."""
+        duties = self.config.duties.rostered_duties()
+        shifts = [
+            s
+            for duty in duties
+            for s in roster.shifts_overlapping(
+                self.config, duty, start, end, self.overrides, self.absences
+            )
+        ]
         return sorted(shifts, key=lambda s: (s.start, duties.index(s.duty)))
 
     def holder_at(self, duty: Duty, instant: datetime) -> Shift | None:

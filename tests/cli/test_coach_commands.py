@@ -32,7 +32,11 @@ async def test_duplicate_name_and_bad_role_change_nothing(cli, engine):
     bad_role = await cli("coach", "add", "Bob", "--role", "chef")
     assert bad_role.code == 2
     listed = await cli("coach", "list")
-    assert listed.out.count("\n") == 1
+    header, row = listed.out.splitlines()
+    assert header.split() == ["Naam", "Rol", "fte", "Limiet", "Taal", "Status"]
+    assert row.startswith("Anna de Vries ")
+    # The columns line up under their headings.
+    assert header.index("Limiet") + len("Limiet") == row.index(" 10 ") + len(" 10")
 
 
 async def test_without_username_or_token_the_code_is_still_usable(cli, engine):

@@ -47,4 +47,38 @@ async def test_run_refuses_an_old_schema(cli, tmp_path):
     )
     upgraded = await cli("db", "upgrade", env={"DATABASE_URL": empty})
     assert upgraded.code == 0, upgraded.err
-    assert schema.head_revision() in upgraded.out
+    head = schema.head_revision()
+    assert upgraded.out.strip() == f"Databaseschema bijgewerkt van base naar {head}."
+    again = await cli("db", "upgrade", env={"DATABASE_URL": empty})
+    assert again.out.strip() == f"Databaseschema staat al op {head}."
+
+
+async def test_config_errors_read_in_dutch_one_per_cause_with_a_suggestion(cli, tmp_path):
+    config = tmp_path / "team.toml"
+    config.write_text(
+        '[caseload]\nminimun = 3\n\n[duties.piket]\nshift = "maand"\n\n'
+        '[alerts]\nchain = [{ to = "first", wait = "5 min" }]\n'
+    )
+    result = await cli("coach", "list", env={"ACHTERVANG_CONFIG": str(config)})
+    assert result.code == 2
+    assert result.err.strip() == (
+        f"Configuratiefout: ACHTERVANG_CONFIG: {config}: "
+        "caseload.minimun: onbekend veld; bedoel je 'minimum'?; "
+        "duties.piket.shift: moet een van 'day', 'week' zijn, niet 'maand'; "
+        "alerts.chain.0.wait: moet een duur zijn zoals 90, '90s', '5m' of '2h', niet '5 min'"
+    )
+    for english in ("Extra inputs", "Value error", "Input should", "Tuple should", "chain:"):
+        assert english not in result.err
+
+
+async def test_a_bad_setting_and_bad_toml_read_in_dutch(cli, tmp_path):
+    result = await cli("coach", "list", env={"DATABASE_URL": "mysql://root@localhost/x"})
+    assert result.err.strip() == (
+        "Configuratiefout: DATABASE_URL: alleen SQLite en PostgreSQL worden ondersteund"
+    )
+    config = tmp_path / "team.toml"
+    config.write_text('team_name = "Team"\ntimezone = Europe/Amsterdam\n')
+    result = await cli("coach", "list", env={"ACHTERVANG_CONFIG": str(config)})
+    assert result.err.strip() == (
+        f"Configuratiefout: ACHTERVANG_CONFIG: {config}: geen geldige TOML op regel 2, kolom 12"
+    )

@@ -183,3 +183,58 @@ async def test_an_absence_that_has_ended_is_not_shown(member, sessionmaker, cloc
         )
         await session.commit()
     assert await anna.ask("/covers") == ("Niemand is nu afwezig: elk gezin heeft zijn eigen coach.")
+
+
+async def test_back_summary_tells_the_same_covers_as_covers(member, sessionmaker, clock):
+    """What /covers showed during the absence is what the returning coach reads: a fixed
+    backup counts in both, a fixed backup who turned the request down in neither."""
+    people = await _covered_team(member, sessionmaker, clock)
+    five = await add_family(sessionmaker, "GZ-5", "Anna de Vries", backup="Cem Yilmaz")
+    anna_id = (await coach_named(sessionmaker, "Anna de Vries")).id
+    cem = await coach_named(sessionmaker, "Cem Yilmaz")
+    async with sessionmaker() as session:
+        absence = await session.scalar(
+            select(AbsenceRecord.id).where(AbsenceRecord.coach_id == anna_id)
+        )
+        session.add(
+            CaseCover(
+                case_id=five.id,
+                absence_id=absence,
+                coach_id=cem.id,
+                status=CoverStatus.DECLINED,
+                asked_at=clock.now(),
+                answered_at=clock.now(),
+            )
+        )
+        await session.commit()
+    covers = await people["sara"].ask("/covers")
+    assert "  NIET GEDEKT: GZ-3, GZ-4, GZ-5\n" in covers
+    assert "  Cem Yilmaz (back-upverzoek aangenomen): GZ-1\n" in covers
+    assert "  Bram Jansen (vaste back-up): GZ-2\n" in covers
+
+    clock.advance(timedelta(days=1))
+    assert (await people["anna"].ask("/back")).startswith("Welkom terug, Anna de Vries.")
+    summary = (await people["anna"].reply())["text"]
+    assert "GZ-1\nWaargenomen door Cem Yilmaz.\n" in summary
+    assert "GZ-2\nWaargenomen door Bram Jansen (vaste back-up).\n" in summary
+    # Dirk, GZ-4's backup, was on leave the whole time; Cem said no to GZ-5.
+    for code in ("GZ-3", "GZ-4", "GZ-5"):
+        assert f"{code}\nNiemand heeft dit gezin waargenomen.\n" in summary
+
+
+async def test_caseload_gives_an_absent_coach_no_room(member, sessionmaker, clock):
+    anna = await member("Anna de Vries")
+    await member("Bram Jansen")
+    await _limit(sessionmaker, "Anna de Vries", 6)
+    await _limit(sessionmaker, "Bram Jansen", 6)
+    await add_family(sessionmaker, "GZ-1", "Anna de Vries")
+    await add_family(sessionmaker, "GZ-2", "Anna de Vries")
+    await add_family(sessionmaker, "GZ-3", "Bram Jansen")
+    await _absent(sessionmaker, clock, "Anna de Vries")
+    assert await anna.ask("/caseload") == (
+        "Caseload per coach, meeste ruimte eerst:\n"
+        "Bram Jansen: 1 van 6 gezinnen, ruimte voor 5 (1,0 fte)\n"
+        "Anna de Vries: 2 van 6 gezinnen, nu geen ruimte: ziek (1,0 fte)\n"
+        "\n"
+        "Ruimte in het team: 5 gezinnen."
+    )

@@ -29,7 +29,7 @@ async def test_this_weeks_roster_and_paging(member):
     monday = text.split("\n\n")[1]
     assert monday == (
         "maandag 23 november\n"
-        "  Piket 00:00–08:30: Anna de Vries\n"
+        "  Piket zo 22 nov 17:00 – 08:30: Anna de Vries\n"
         "  Bureaudienst 08:30–17:00: Eva Mulder\n"
         "  Piket 17:00–08:30: Bram Jansen"
     )
@@ -62,7 +62,7 @@ async def test_christmas_and_the_night_the_clocks_go_back(member):
     assert (
         saturday == "Saturday 24 October\n  On call (piket) 17:00 – Sun 25 Oct 17:00: Bram Jansen"
     )
-    assert sunday == "Sunday 25 October\n  On call (piket) 17:00–24:00: Cem Yilmaz"
+    assert sunday == "Sunday 25 October\n  On call (piket) 17:00–08:30: Cem Yilmaz"
 
 
 async def test_unknown_week_changes_nothing(member):
@@ -81,7 +81,7 @@ async def test_my_shifts(member):
     assert lines[1] == "• ma 23 nov 17:00 – di 24 nov 08:30: Piket"
     assert lines[2] == "• do 26 nov 17:00 – vr 27 nov 08:30: Piket"
     eva = await member("Eva Mulder")
-    assert (await eva.ask("/myshifts")).splitlines()[1] == "• ma 23 nov 09:00–17:00: Bureaudienst"
+    assert (await eva.ask("/myshifts")).splitlines()[1] == "• ma 23 nov 08:30–17:00: Bureaudienst"
     sara = await member("Sara Bakker", role=Role.TEAMLEAD)
     assert await sara.ask("/myshifts") == "Je hebt de komende vier weken geen diensten."
 

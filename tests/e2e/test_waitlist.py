@@ -96,8 +96,8 @@ async def test_a_lead_adds_a_referral_step_by_step_and_accepts_it(team):
     assert not buttons(decided)
 
     assert await sara.ask("/waitlist") == (
-        "Wachtlijst, 1 gezinnen, eerste in de rij bovenaan:\n"
-        "1. ALM-0417, 1 dagen wachtend, contactpersoon: Dirk Smit\n"
+        "Wachtlijst, 1 gezin, eerste in de rij bovenaan:\n"
+        "1. ALM-0417, 1 dag wachtend, contactpersoon: Dirk Smit\n"
         "   score 12,5: complexiteit 4 (8), kostenklasse 3 (4,5), 0 weken wachten (0)"
     )
 
@@ -126,7 +126,7 @@ async def test_an_english_lead_reads_the_reasons_in_english(member, put_on_list)
     lead = await member("Sara Bakker", role=Role.TEAMLEAD, language="en")
     await put_on_list("ALM-0201", date(2026, 11, 9), 2, 2, concern=Concern.CONCERN)
     assert await lead.ask("/waitlist") == (
-        "Waitlist, 1 families, first in line first:\n"
+        "Waitlist, 1 family, first in line first:\n"
         "1. ALM-0201, 14 days waiting, contact: nobody yet\n"
         "   score 13: complexity 2 (4), cost band 2 (3), safety concern (4), "
         "2 weeks waiting (2)"
@@ -209,7 +209,7 @@ async def test_norm_warnings_reach_the_lead_once(team, put_on_list, clock, bot_a
     clock.advance(timedelta(hours=23))  # Tuesday 08:00
     await run_tick(bot_app)
     texts = await drain(sara)
-    assert "ALM-0600 wacht nu 7 weken; de norm is 9 weken." in texts
+    assert "ALM-0600 heeft 7 weken (49 dagen) gewacht; de norm is 9 weken." in texts
     digest = next(t for t in texts if t.startswith("Wachtlijst vanochtend"))
     assert "7 weken of langer wachtend: ALM-0600 (7 wk)" in digest
     assert "Voorstel: Anna de Vries heeft ruimte voor nog 10; eerste in de rij is ALM-0600." in (
@@ -222,7 +222,8 @@ async def test_norm_warnings_reach_the_lead_once(team, put_on_list, clock, bot_a
     await run_tick(bot_app)
     texts = await drain(sara)
     assert any(
-        t.startswith("ALM-0600 wacht nu 9 weken: de wachtlijstnorm is overschreden") for t in texts
+        t.startswith("ALM-0600 heeft 9 weken (63 dagen) gewacht: de norm van 9 weken is voorbij.")
+        for t in texts
     )
     assert not any("7 weken;" in t for t in texts)
 
@@ -261,3 +262,39 @@ async def test_acute_safety_does_not_wait(team):
     assert alert["text"].startswith("🚨 CRISISMELDING ALM-0800\nNieuwe aanmelding met acute")
     listed = await sara.ask("/waitlist")
     assert "acute onveiligheid: wacht niet, direct intake" in listed
+
+
+async def test_first_start_tells_the_real_waits_in_one_message(team, put_on_list, bot_app):
+    """Eight families already past a threshold when the bot first starts: one message,
+    each family with how long it has really waited (not the threshold it passed)."""
+    waits = {"ALM-10613": 80, "ALM-10614": 61, "ALM-10615": 50, "ALM-10616": 63}
+    waits |= {"ALM-10617": 70, "ALM-10618": 90, "ALM-10619": 56, "ALM-10620": 100}
+    for code, days in waits.items():
+        await put_on_list(code, TODAY - timedelta(days=days), 2, 2)
+    sara = team["Sara"]
+    await run_tick(bot_app)
+    texts = await drain(sara)
+    told = [t for t in texts if "gewacht" in t]
+    assert len(told) == 1
+    lines = told[0].split("\n")
+    assert lines[0] == "8 gezinnen op de wachtlijst zijn over een wachtgrens heen:"
+    assert "• ALM-10613 heeft 11 weken (80 dagen) gewacht: de norm van 9 weken is voorbij." in (
+        lines
+    )
+    assert "• ALM-10614 heeft 8 weken (61 dagen) gewacht; de norm is 9 weken." in lines
+    assert "• ALM-10615 heeft 7 weken (50 dagen) gewacht; de norm is 9 weken." in lines
+    assert lines[1].startswith("• ALM-10620 heeft 14 weken (100 dagen)")  # longest wait first
+    assert lines[-1] == "Plan de intake of laat gezin en verwijzer weten wat er gaat gebeuren."
+    await run_tick(bot_app)
+    assert [t for t in await drain(sara) if "gewacht" in t] == []
+
+
+async def test_one_family_and_one_day_read_in_the_singular(team, put_on_list):
+    await put_on_list("ALM-0417", TODAY - timedelta(days=1), 2, 2)
+    listed = await team["Sara"].ask("/waitlist")
+    assert listed.startswith(
+        "Wachtlijst, 1 gezin, eerste in de rij bovenaan:\n"
+        "1. ALM-0417, 1 dag wachtend, contactpersoon: Eva Mulder\n"
+    )
+    place = await team["Sara"].ask("/waitlist ALM-0417")
+    assert place.startswith("ALM-0417 staat op plaats 1 van 1 op de wachtlijst en wacht 1 dag")

@@ -86,7 +86,7 @@ def test_absence_makes_gaps_and_a_missing_rotation_too():
     text = report_text(translator("nl", AMS), report)
     assert "- Piket: di 24 nov 17:00 – wo 25 nov 08:30, Bram is afwezig" in text
     assert "- Bureaudienst: ma 23 nov 08:30–17:00, niemand ingeroosterd" in text
-    assert "- Bram: Piket, di 24 nov 00:00–08:30" in text
+    assert "- Bram: 3 diensten" in text
 
 
 def test_rest_rule_conflicts_name_the_coach_and_both_shifts():

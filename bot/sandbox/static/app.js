@@ -2,7 +2,8 @@
 // /control/ side, and redraw a chat whenever the stand-in reports something happened in it.
 "use strict";
 
-const state = { setup: null, me: null, chat: null, last: 0, unread: {}, toastTimer: null };
+const state = { setup: null, me: null, chat: null, last: 0, unread: {}, toastTimer: null,
+  newest: {}, lastPress: null };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs = {}, ...children) {
@@ -41,14 +42,14 @@ async function init() {
   $("title").textContent = labels.title;
   $("intro").textContent = labels.intro;
   $("who").textContent = labels.who;
-  $("text").placeholder = labels.placeholder;
+  $("text").placeholder = labels.pick;
   $("send").textContent = labels.send;
   $("messages").append(el("p", { class: "empty" }, labels.pick));
   renderPeople();
   $("composer").addEventListener("submit", (event) => {
     event.preventDefault();
     const text = $("text").value;
-    if (text.trim()) send(text).then(() => { $("text").value = ""; });
+    if (state.me && text.trim()) send(text).then(() => { $("text").value = ""; });
   });
   follow();
 }
@@ -68,6 +69,9 @@ function badge(chatId) {
 
 function choose(person) {
   state.me = person;
+  $("text").disabled = false;
+  $("send").disabled = false;
+  $("text").placeholder = state.setup.labels.placeholder;
   openChat(person.user_id);
   loadMenu();
 }
@@ -75,7 +79,7 @@ function choose(person) {
 function openChat(chatId) {
   state.chat = chatId;
   delete state.unread[chatId];
-  $("composer").hidden = false;
+  markSeen(chatId, state.last);
   renderPeople();
   renderChatHeader();
   loadMessages(true);
@@ -107,6 +111,7 @@ async function loadMenu() {
 // -- talking to the bot -----------------------------------------------------------------
 
 async function send(text) {
+  if (!state.me) return;
   const body = { user_id: state.me.user_id, text };
   if (state.chat !== state.me.user_id) body.chat_id = state.chat;
   try {
@@ -116,7 +121,10 @@ async function send(text) {
   }
 }
 
-async function press(message, data) {
+async function press(message, data, label) {
+  // Telegram only flashes the answer to a button; the page keeps a trace under the message.
+  state.lastPress = { chat: state.chat, message_id: message.message_id };
+  remember(state.chat, message.message_id, { label, answer: "" });
   try {
     await postJson("/control/press", { user_id: state.me.user_id, chat_id: state.chat,
       message_id: message.message_id, callback_data: data });
@@ -135,8 +143,18 @@ async function follow() {
       for (const event of body.events) {
         if (event.chat_id === state.chat) {
           redraw = true;
-          if (event.type === "callback_answer" && event.answer.text) toast(event.answer.text);
-        } else if (event.type === "message" && event.from_bot) {
+          markSeen(event.chat_id, event.seq);
+          if (event.type === "callback_answer" && event.answer.text) {
+            toast(event.answer.text);
+            const pressed = state.lastPress;
+            if (pressed && pressed.chat === event.chat_id) {
+              const trace = recall(pressed.chat, pressed.message_id);
+              if (trace) remember(pressed.chat, pressed.message_id,
+                { ...trace, answer: event.answer.text });
+            }
+          }
+        } else if (event.type === "message" && event.from_bot && event.seq > seen(event.chat_id)) {
+          // Unread only: what arrived after this chat was last looked at, also after a reload.
           state.unread[event.chat_id] = (state.unread[event.chat_id] || 0) + 1;
         }
       }
@@ -155,8 +173,42 @@ async function loadMessages(jump) {
   if (chatId !== state.chat) return;
   const box = $("messages");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  const newest = messages.length ? messages[messages.length - 1].message_id : 0;
+  const arrived = newest > (state.newest[chatId] || 0);
+  state.newest[chatId] = newest;
+  if (!messages.length) {
+    const group = state.setup.group;
+    const inGroup = group && chatId === group.chat_id;
+    const labels = state.setup.labels;
+    box.replaceChildren(el("p", { class: "empty" }, inGroup ? labels.empty_group : labels.empty_chat));
+    return;
+  }
   box.replaceChildren(...messages.map(renderMessage));
-  if (jump || atBottom) box.scrollTop = box.scrollHeight;
+  // A new message is shown; an edit further up leaves the reader where they were.
+  if (jump || atBottom || arrived) box.scrollTop = box.scrollHeight;
+}
+
+// -- what this browser has seen and pressed, kept over a reload -------------------------
+
+function storeKey(name) {
+  return `achtervang:${state.setup.instance}:${name}`;
+}
+
+function seen(chatId) {
+  return Number(localStorage.getItem(storeKey("seen:" + chatId)) || 0);
+}
+
+function markSeen(chatId, seq) {
+  if (seq > seen(chatId)) localStorage.setItem(storeKey("seen:" + chatId), String(seq));
+}
+
+function remember(chatId, messageId, trace) {
+  localStorage.setItem(storeKey(`pressed:${chatId}:${messageId}`), JSON.stringify(trace));
+}
+
+function recall(chatId, messageId) {
+  const raw = localStorage.getItem(storeKey(`pressed:${chatId}:${messageId}`));
+  return raw ? JSON.parse(raw) : null;
 }
 
 // -- drawing a message as Telegram would ------------------------------------------------
@@ -190,7 +242,12 @@ function renderMessage(m) {
       ...row.map((b) => b.url
         ? el("a", { href: b.url, target: "_blank", rel: "noopener" }, b.text)
         : el("button", { "data-callback": b.callback_data || "",
-          onclick: () => press(m, b.callback_data) }, b.text))))));
+          onclick: () => press(m, b.callback_data, b.text) }, b.text))))));
+  }
+  const trace = recall(m.chat.id, m.message_id);
+  if (trace) {
+    const said = state.setup.labels.pressed.replace("{button}", trace.label);
+    node.append(el("div", { class: "pressed" }, trace.answer ? `${said} — ${trace.answer}` : said));
   }
   return node;
 }
