@@ -2,7 +2,7 @@
 instance that is gone left half-sent
 
 Revision ID: 0006_standby_outbox_owner
-Revises: 0005_waitlist
+Revises: 0006_crisisinput_written_at
 Create Date: 2026-11-26 02:30:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_standby_outbox_owner"
-down_revision: str | None = "0005_waitlist"
+down_revision: str | None = "0006_crisisinput_written_at"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
