@@ -79,7 +79,7 @@ def test_the_wheel_speaks_dutch_migrates_and_loads_the_demo_team(installed: Path
     assert "Achtervang" in where
 
     out = run_to_end(installed, tmp_path, "db", "upgrade")
-    assert re.search(r"Het databaseschema staat op \w+\.", out), out
+    assert re.search(r"Databaseschema bijgewerkt van base naar \w+\.", out), out
 
     out = run_to_end(installed, tmp_path, "demo-data")
     assert "Demoteam geladen: 12 personen, 70 gezinnen" in out, out
