@@ -37,6 +37,7 @@ from bot.handlers import (
     roster_week,
     start,
     swap,
+    visit,
     waitlist,
     waitlist_add,
 )
@@ -46,7 +47,10 @@ from bot.rate_limit import UrgentFirstRateLimiter
 from bot.runtime import Runtime
 from bot.scheduling import jobs
 
-GATE_GROUP = -1
+GATE_GROUP = -2
+# Shared (live) locations during a home visit: after the gate, before every feature handler,
+# so that no handler that ignores edited messages can swallow a live location's update.
+LOCATION_GROUP = -1
 FEATURE_MODULES = (
     start,
     help_command,
@@ -71,6 +75,7 @@ FEATURE_MODULES = (
     roster_report,
     case_admin,
     waitlist,
+    visit,
 )
 
 
@@ -90,6 +95,7 @@ def build_application(
     )
     application.bot_data["runtime"] = runtime
     application.add_handler(TypeHandler(Update, access.gate), group=GATE_GROUP)
+    application.add_handlers(visit.LOCATION_HANDLERS, group=LOCATION_GROUP)
     for module in FEATURE_MODULES:
         application.add_handlers(module.HANDLERS)
     application.add_handlers(fallback.HANDLERS)

@@ -16,7 +16,7 @@ from bot.cli import Env, coach_app, fail
 from bot.i18n import LANGUAGES
 from bot.models import Coach, Role
 from bot.scheduling.clock import SystemClock
-from bot.services import audit
+from bot.services import audit, phones
 from bot.services.coaches import DuplicateCoachName, add_coach, find_by_name
 from bot.services.enrolment import create_invite
 
@@ -56,9 +56,11 @@ def coach_add(
     fte: Annotated[float, typer.Option(min=0.1, max=1.5)] = 1.0,
     language: Annotated[str | None, typer.Option(help="nl or en.")] = None,
     caseload_limit: Annotated[int | None, typer.Option(min=1, max=20)] = None,
+    phone: Annotated[str | None, typer.Option(help="Mobile number, e.g. 06 12345678.")] = None,
 ) -> None:
     """Add a person and print their one-time invite code and link."""
     env = Env()
+    number = _phone_or_fail(env, phone) if phone is not None else None
     if language is not None and language not in LANGUAGES:
         fail(
             env.tr._("Unknown language. Choose one of: %(options)s.", options=", ".join(LANGUAGES))
@@ -77,6 +79,7 @@ def coach_add(
                 language=language,
                 caseload_limit=caseload_limit,
             )
+            coach.phone = number
         except DuplicateCoachName:
             fail(env.tr._("There is already someone called %(name)s.", name=name))
         except ValueError:
@@ -90,6 +93,42 @@ def coach_add(
 
     code, expires = env.in_session(work)
     _print_invite(env, " ".join(name.split()), code, expires)
+
+
+def _phone_or_fail(env: Env, raw: str) -> str:
+    number = phones.normalise(raw)
+    if number is None:
+        fail(
+            env.tr._(
+                "'%(number)s' is not a phone number. Write it as 06 12345678 or +31 6 12345678.",
+                number=raw[:40],
+            )
+        )
+    return number
+
+
+@coach_app.command("phone")
+def coach_phone(
+    name: Annotated[str, typer.Argument()],
+    number: Annotated[str, typer.Argument(help="Mobile number, e.g. 06 12345678.")],
+) -> None:
+    """Set someone's phone number, shown to colleagues who must call them (safety alerts)."""
+    env = Env()
+    normalised = _phone_or_fail(env, number)
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> str:
+        coach = await find_by_name(session, name)
+        if coach is None or not coach.active:
+            fail(env.tr._("Nobody active is called %(name)s.", name=name))
+        coach.phone = normalised
+        # The number itself is staff data and stays out of the audit log.
+        audit.record(session, at=now, action="coach.phone", outcome="ok", subject=coach.name)
+        await session.commit()
+        return coach.name
+
+    found = env.in_session(work)
+    typer.echo(env.tr._("Phone number of %(name)s: %(number)s", name=found, number=normalised))
 
 
 @coach_app.command("invite")

@@ -14,6 +14,7 @@ from bot.alert_config import AlertConfig
 from bot.backup_config import BackupConfig
 from bot.case_config import CasesConfig
 from bot.duty_config import DutyConfig
+from bot.visit_config import VisitConfig
 from bot.waitlist_config import WaitlistConfig
 
 Language = Literal["nl", "en"]
@@ -57,6 +58,7 @@ class TeamConfig(_Strict):
     cases: CasesConfig = CasesConfig()
     waitlist: WaitlistConfig = WaitlistConfig()
     backup: BackupConfig = BackupConfig()
+    visits: VisitConfig = VisitConfig()
     # The team's Telegram group: handovers and swap offers are posted there (never case data).
     team_chat_id: int | None = None
 

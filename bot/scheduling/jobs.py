@@ -18,7 +18,7 @@ from bot.scheduling import outbox
 from bot.scheduling.dispatcher import dispatch_due
 from bot.scheduling.planner import plan
 from bot.scheduling.retention_job import install_retention
-from bot.services import backup_round
+from bot.services import backup_round, visit_deadlines
 from bot.services.alerts import escalate_due, next_deadline
 from bot.team_config import TeamConfig
 
@@ -46,6 +46,9 @@ async def run_tick(application: Application) -> None:
         await _update_then_send(application, plan, "planning roster notices failed")
         # Separate transaction: a failing backup round must not hold up roster notices.
         await _update_then_send(application, backup_round.tick, "running backup rounds failed")
+        await _update_then_send(
+            application, visit_deadlines.purge_locations, "purging visit locations failed"
+        )
 
 
 async def alert_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -65,6 +68,13 @@ async def run_alert_tick(application: Application) -> None:
             "escalating crisis alerts failed",
             batch=ESCALATION_BATCH,
         )
+        # Home visits nobody checked out of: reminder, last call, safety alert.
+        await _update_then_send(
+            application,
+            partial(visit_deadlines.due, limit=ESCALATION_BATCH),
+            "taking home-visit steps failed",
+            batch=ESCALATION_BATCH,
+        )
     await wake_at_next_deadline(application, handled_until=started)
 
 
@@ -80,7 +90,8 @@ async def wake_at_next_deadline(
     if runtime.tick_seconds is None or application.job_queue is None:
         return
     async with runtime.sessionmaker() as session:
-        deadline = await next_deadline(session)
+        deadlines = [await next_deadline(session), await visit_deadlines.next_deadline(session)]
+    deadline = min((d for d in deadlines if d is not None), default=None)
     if deadline is None or (handled_until is not None and deadline <= handled_until):
         return
     delay = max(0.0, (deadline - runtime.clock.now()).total_seconds())
