@@ -51,10 +51,8 @@ def cli_env(tmp_path: Path, standin: BotApiStandIn) -> dict[str, str]:  # noqa: 
     )
 
 
-def texts(standin: BotApiStandIn, user_id: int, start: str) -> list[str]:
-    return [
-        m["text"] for m in standin.bot_messages(user_id) if m.get("text", "").startswith(start)
-    ]
+def texts(server: BotApiStandIn, user_id: int, start: str) -> list[str]:
+    return [m["text"] for m in server.bot_messages(user_id) if m.get("text", "").startswith(start)]
 
 
 async def test_the_alarm_fires_on_time_after_a_kill(standin, team_db, cli_env, tmp_path):  # noqa: F811
