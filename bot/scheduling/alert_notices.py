@@ -117,6 +117,20 @@ async def alert_unanswered(
     found = await session.get(Alert, row.payload["alert_id"])
     if found is None or found.status != AlertStatus.UNANSWERED:
         return Obsolete("answered after all")
+    if found.kind == ALERT_SAFETY:
+        if row.coach_id == found.reporter_id:
+            return Obsolete("the coach in danger is not told nobody came")
+        coach = await session.get(Coach, found.reporter_id)
+        return Text(
+            [
+                tr._(
+                    "Nobody has taken the safety alert for %(name)s. Call them now (%(phone)s); "
+                    "no answer and danger? Call 112.",
+                    name=coach.name if coach else "?",
+                    phone=(coach.phone if coach else None) or tr._("not known"),
+                )
+            ]
+        )
     return Text(
         [
             tr._(

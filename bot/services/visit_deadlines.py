@@ -41,7 +41,7 @@ def _stage_due(config: TeamConfig, visit: Visit, now: datetime) -> VisitStage:
     v = config.visits
     if now >= end + v.grace + v.last_call:
         return VisitStage.ALERTED
-    if now >= end + v.grace:
+    if now >= end + v.grace or end - v.reminder_before <= visit.started_at:
         return VisitStage.LAST_CALL
     return VisitStage.REMINDED
 

@@ -12,8 +12,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Alert, Case, Coach, Role, Visit, VisitLocation, VisitStage, VisitStatus
-from bot.services import alerts, audit, case_access
+from bot.services import alerts, audit, case_access, in_force
 from bot.services.alerts import Raised
+from bot.services.roster_store import member_key
 from bot.team_config import TeamConfig
 from bot.visit_config import VisitConfig
 from bot.visit_input import VisitRequest, end_of
@@ -35,7 +36,9 @@ def deadline(config: VisitConfig, visit: Visit) -> datetime | None:
     if visit.status != VisitStatus.RUNNING or end is None:
         return None
     if visit.stage == VisitStage.NONE:
-        return max(visit.started_at, end - config.reminder_before)
+        remind = end - config.reminder_before
+        # A visit shorter than the reminder's lead gets no reminder: the last call comes.
+        return remind if remind > visit.started_at else end + config.grace
     if visit.stage == VisitStage.REMINDED:
         return end + config.grace
     if visit.stage == VisitStage.LAST_CALL:
@@ -76,7 +79,10 @@ async def start(
     if (request.length or request.until) and (end is None or end - now > config.visits.max_length):
         return Refusal.BAD_TIME
     previous = await current(session, coach)
-    if previous is not None and previous.alert_id is None:
+    if previous is not None and previous.alert_id is not None:
+        # Colleagues are on their way: only a check-out may end that visit.
+        return Refusal.ALERT_RUNNING
+    if previous is not None:
         await _end(session, previous, now, "replaced")
     visit = Visit(
         coach_id=coach.id,
@@ -337,9 +343,6 @@ async def may_overview(
         return True
     if coach.role != Role.COACH:
         return False
-    from bot.services import in_force
-    from bot.services.roster_store import member_key
-
     now_in_force = await in_force.load(session, config, now)
     for duty in ("bureaudienst", "piket", "piket_second"):
         shift = now_in_force.holder(config, duty)

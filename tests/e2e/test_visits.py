@@ -267,3 +267,75 @@ async def test_a_night_visit_across_the_clock_change(team, bot_app, clock):
     assert (await anna.reply())["text"] == (
         "Your home visit ends at 03:30. Back safely? Press Safely back, or extend."
     )
+
+
+async def test_the_taker_resolving_ends_the_visit_and_deletes_the_location(
+    team, bot_app, standin, clock, sessionmaker
+):
+    anna, eva = team["Anna"], team["Eva"]
+    await anna.say("/visit 30m")
+    await anna.reply()
+    await standin.share_location(anna.user_id, 52.35, 6.66)
+    await settle(standin, bot_app)
+    await anna.reply()
+    await anna.say("/sos")
+    await anna.reply()
+    alert = await eva.reply()
+    await eva.press(alert, buttons(alert)["Ik pak het op"])
+    await eva.reply()
+    await anna.reply()  # someone is on it
+    # A new visit cannot hide the one colleagues are coming for.
+    assert await anna.ask("/visit 60m") == (
+        "A safety alert is running for this visit. If you are safe, press Safely back."
+    )
+
+    await eva.say("/resolve")
+    question = await eva.reply()
+    await eva.press(question, buttons(question)["Huisbezoek"])
+    await eva.reply()
+    await eva.say("Anna was veilig, telefoon leeg")
+    await eva.reply()
+    await tick_at(bot_app, clock, START + timedelta(seconds=5))
+    assert await locations(sessionmaker) == 0
+    assert await anna.ask("/back_safe") == "You have no home visit running."
+    async with sessionmaker() as session:
+        visit = await session.scalar(select(Visit))
+        assert (visit.status, visit.ended_how) == ("ended", "resolved")
+
+
+async def test_visits_are_audited_without_locations(team, bot_app, standin, sessionmaker):
+    from bot.models import AuditEvent
+
+    anna = team["Anna"]
+    await anna.say("/visit GZ-1042 30m")
+    await anna.reply()
+    await standin.share_location(anna.user_id, 52.35123, 6.66456)
+    await settle(standin, bot_app)
+    await anna.reply()
+    await anna.say("/back_safe")
+    await anna.reply()
+    async with sessionmaker() as session:
+        events = list(await session.scalars(select(AuditEvent)))
+    actions = [e.action for e in events if e.action.startswith("visit.")]
+    assert actions == ["visit.start", "visit.safe"]
+    assert not any("52.35" in f"{e.detail} {e.subject}" for e in events)
+
+
+async def test_a_location_outside_a_visit_is_not_kept(team, bot_app, standin, sessionmaker):
+    anna = team["Anna"]
+    await standin.share_location(anna.user_id, 52.35, 6.66)
+    await settle(standin, bot_app)
+    assert (await anna.reply())["text"] == (
+        "You have no home visit running, so I did not keep your location."
+    )
+    assert await locations(sessionmaker) == 0
+
+
+async def test_a_visit_shorter_than_the_reminder_gets_the_last_call_only(team, bot_app, clock):
+    anna = team["Anna"]
+    await anna.say("/visit 3m")
+    await anna.reply()
+    await tick_at(bot_app, clock, START + timedelta(minutes=12, seconds=59))
+    await anna.expect_nothing_more()
+    await tick_at(bot_app, clock, START + timedelta(minutes=13))
+    assert (await anna.reply())["text"].startswith("You have not checked out")
