@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.i18n import N_, Translator
-from bot.models import Alert, Visit
+from bot.models import Alert, Visit, VisitStatus
 
 SAFE = N_("✅ Safely back")
 EXTEND = N_("⏱ Extend %(minutes)d min")
@@ -56,7 +56,9 @@ def safety_card(tr: Translator, alert: Alert, facts: SafetyFacts) -> str:
     lines.append(tr._("On the visit since %(when)s.", when=tr.time(visit.started_at, HHMM)))
     if visit.note:
         lines.append(tr._("Note: %(note)s", note=visit.note))
-    if facts.place is not None:
+    if visit.status == VisitStatus.ENDED:
+        pass  # over: where they were is deleted and no longer anyone's business
+    elif facts.place is not None:
         lines.append(
             tr._(
                 "Last known location (%(when)s): %(link)s",

@@ -113,7 +113,9 @@ async def _end_resolved(session: AsyncSession, now: datetime) -> None:
     await session.execute(
         update(Visit)
         .where(Visit.id.in_(ended), Visit.status == VisitStatus.RUNNING)
-        .values(status=VisitStatus.ENDED, ended_at=now, ended_how="resolved", next_at=None)
+        .values(
+            status=VisitStatus.ENDED, ended_at=now, ended_how="resolved", next_at=None, note=None
+        )
         .execution_options(synchronize_session=False)
     )
     await session.execute(delete(VisitLocation).where(VisitLocation.visit_id.in_(ended)))

@@ -224,7 +224,8 @@ async def _end(session: AsyncSession, visit: Visit, now: datetime, how: str) -> 
     done = await session.execute(
         update(Visit)
         .where(Visit.id == visit.id, Visit.status.in_(LIVE))
-        .values(status=VisitStatus.ENDED, ended_at=now, ended_how=how, next_at=None)
+        # The note was for colleagues during the visit; afterwards nobody needs it.
+        .values(status=VisitStatus.ENDED, ended_at=now, ended_how=how, next_at=None, note=None)
         .execution_options(synchronize_session=False)
     )
     await session.execute(delete(VisitLocation).where(VisitLocation.visit_id == visit.id))

@@ -167,7 +167,9 @@ async def test_no_check_out_reminds_asks_again_then_alerts_the_coach_on_duty_and
         "Welcome back. Your home visit is closed and your location deleted.\n"
         "The colleagues who were alerted are told you are safe."
     )
-    assert (await eva.reply())["text"].endswith("\n\n✅ Anna de Vries is veilig terug (10:46).")
+    closed = (await eva.reply())["text"]
+    assert closed.endswith("\n\n✅ Anna de Vries is veilig terug (10:46).")
+    assert "openstreetmap" not in closed  # where she was is gone once she is back
     assert (await sara.reply())["text"].endswith("\n\n✅ Anna de Vries is safely back (10:46).")
     await fleur.expect_nothing_more()
     assert await locations(sessionmaker) == 0
