@@ -5,6 +5,8 @@ visit runs. Decisions live in bot.services.visits; this only parses and replies.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -17,11 +19,12 @@ from telegram.ext import (
 )
 
 from bot import visit_text
-from bot.alert_text import card
+from bot.alert_text import DECLINE, TAKE, card, taken_line
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import TEAM
 from bot.handlers.replies import reply
-from bot.models import Coach, Visit
+from bot.i18n import Translator
+from bot.models import Alert, AlertStatus, Coach, Visit
 from bot.scheduling import jobs
 from bot.scheduling.alert_notices import card_facts
 from bot.scheduling.dispatcher import dispatch_due, send_claimed
@@ -120,25 +123,64 @@ async def _check_out(update: Update, context: AchtervangContext, visit_id: int |
     await jobs.wake_at_next_deadline(context.application)
 
 
-async def _mark_safe(context: AchtervangContext, result: CheckedOut, now) -> None:
+async def _mark_safe(context: AchtervangContext, result: CheckedOut, now: datetime) -> None:
     """Every safety-alert message on screen now says the coach is back, without buttons."""
-    if not result.shown or result.alert is None:
-        return
+    if result.shown and result.alert is not None:
+        name = context.coach.name
+        await _redraw(
+            context, result.alert, result.shown, lambda tr: visit_text.safe_line(tr, name, now)
+        )
+
+
+async def _redraw(
+    context: AchtervangContext,
+    alert: Alert,
+    shown: list[tuple[int, int, int]],
+    last_line: Callable[[Translator], str] | None,
+    buttons: bool = False,
+) -> None:
+    """Rewrites the safety alert's messages on screen from what is stored now."""
     runtime = context.runtime
     async with runtime.sessionmaker() as session:
-        facts = await card_facts(session, result.alert, now)
-        coaches = {cid: await session.get(Coach, cid) for _, _, cid in result.shown}
-    for chat_id, message_id, coach_id in result.shown:
+        facts = await card_facts(session, alert, runtime.clock.now())
+        coaches = {cid: await session.get(Coach, cid) for _, _, cid in shown}
+    for chat_id, message_id, coach_id in shown:
         tr = runtime.translator(coaches[coach_id].language)
-        text = (
-            card(tr, result.alert, facts)
-            + "\n\n"
-            + visit_text.safe_line(tr, context.coach.name, now)
-        )
+        text = card(tr, alert, facts)
+        if last_line is not None:
+            text += "\n\n" + last_line(tr)
+        markup = None
+        if buttons:
+            markup = _markup(
+                [
+                    [
+                        (tr._(TAKE), f"alert:take:{alert.id}"),
+                        (tr._(DECLINE), f"alert:decline:{alert.id}"),
+                    ]
+                ]
+            )
         try:
-            await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
+            await context.bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+            )
         except TelegramError as exc:
             log.warning("could not update safety alert %s/%s: %s", chat_id, message_id, exc)
+
+
+async def _show_move(context: AchtervangContext, located: visits.Located) -> None:
+    """A running safety alert shows where the coach's live location has moved to."""
+    alert = located.alert
+    if alert is None or not located.shown:
+        return
+    taker = None
+    if alert.status == AlertStatus.TAKEN and alert.taken_by_id is not None:
+        async with context.runtime.sessionmaker() as session:
+            taker = await session.get(Coach, alert.taken_by_id)
+    if taker is not None:
+        name = taker.name
+        await _redraw(context, alert, located.shown, lambda tr: taken_line(tr, name, alert))
+    else:
+        await _redraw(context, alert, located.shown, None, buttons=True)
 
 
 async def sos(update: Update, context: AchtervangContext) -> None:
@@ -256,7 +298,7 @@ async def on_location(update: Update, context: AchtervangContext) -> None:
     runtime = context.runtime
     location = message.location
     async with runtime.sessionmaker() as session:
-        kept = await visits.record_location(
+        located = await visits.record_location(
             session,
             coach,
             location.latitude,
@@ -265,11 +307,12 @@ async def on_location(update: Update, context: AchtervangContext) -> None:
             now=runtime.clock.now(),
         )
         await session.commit()
+    await _show_move(context, located)
     if update.message is not None:  # a first share, not a live update: say what happens
         tr = context.tr
         await message.reply_text(
             tr._("Location received for your home visit. It is deleted when you are back.")
-            if kept
+            if located.kept
             else tr._("You have no home visit running, so I did not keep your location.")
         )
     raise ApplicationHandlerStop

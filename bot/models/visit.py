@@ -62,3 +62,6 @@ class VisitLocation(Base):
     longitude: Mapped[float] = mapped_column(Float)
     live: Mapped[bool]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the safety alert's messages on screen were last redrawn with a newer location:
+    # a moving live location is shown at most once a minute (Telegram limits edits).
+    shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -5,13 +5,23 @@ and the scheduler's alarm (or two instances) cannot both win."""
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Alert, Case, Coach, Role, Visit, VisitLocation, VisitStage, VisitStatus
+from bot.models import (
+    Alert,
+    AlertStatus,
+    Case,
+    Coach,
+    Role,
+    Visit,
+    VisitLocation,
+    VisitStage,
+    VisitStatus,
+)
 from bot.services import alerts, audit, case_access, in_force
 from bot.services.alerts import Raised
 from bot.services.roster_store import member_key
@@ -304,6 +314,17 @@ async def raise_for(
     return raised
 
 
+@dataclass(frozen=True)
+class Located:
+    kept: bool
+    # A safety alert running for the visit whose messages on screen should show the move.
+    alert: Alert | None = None
+    shown: list[tuple[int, int, int]] = field(default_factory=list)
+
+
+REDRAW_EVERY = timedelta(minutes=1)
+
+
 async def record_location(
     session: AsyncSession,
     coach: Coach,
@@ -311,22 +332,29 @@ async def record_location(
     longitude: float,
     live: bool,
     now: datetime,
-) -> bool:
+) -> Located:
     """Keeps the last location shared during a running visit; outside a visit none is kept."""
     visit = await current(session, coach)
     if visit is None:
-        return False
+        return Located(False)
     row = await session.get(VisitLocation, visit.id)
     if row is None:
-        session.add(
-            VisitLocation(
-                visit_id=visit.id, latitude=latitude, longitude=longitude, live=live, updated_at=now
-            )
+        row = VisitLocation(
+            visit_id=visit.id, latitude=latitude, longitude=longitude, live=live, updated_at=now
         )
+        session.add(row)
     else:
         row.latitude, row.longitude, row.live, row.updated_at = latitude, longitude, live, now
     await session.flush()
-    return True
+    if visit.alert_id is None:
+        return Located(True)
+    alert = await session.get(Alert, visit.alert_id)
+    running = alert is not None and alert.status in (AlertStatus.OPEN, AlertStatus.TAKEN)
+    if not running or (row.shown_at is not None and now - row.shown_at < REDRAW_EVERY):
+        return Located(True)
+    row.shown_at = now
+    await session.flush()
+    return Located(True, alert, await alerts.shown(session, alert.id))
 
 
 @dataclass(frozen=True)

@@ -341,3 +341,33 @@ async def test_a_visit_shorter_than_the_reminder_gets_the_last_call_only(team, b
     await anna.expect_nothing_more()
     await tick_at(bot_app, clock, START + timedelta(minutes=13))
     assert (await anna.reply())["text"].startswith("You have not checked out")
+
+
+async def test_a_moving_live_location_redraws_the_running_safety_alert(
+    team, bot_app, standin, clock
+):
+    anna, eva = team["Anna"], team["Eva"]
+    await anna.say("/visit 30m")
+    await anna.reply()
+    shared = await standin.share_location(anna.user_id, 52.35, 6.66, live_period=3600)
+    await settle(standin, bot_app)
+    await anna.reply()
+    await anna.say("/sos")
+    await anna.reply()
+    alert = await eva.reply()
+    assert "mlat=52.35000&mlon=6.66000" in alert["text"]
+
+    clock.advance(timedelta(minutes=1))
+    await standin.move_live_location(anna.user_id, shared["message_id"], 52.37, 6.70)
+    await settle(standin, bot_app)
+    moved = await eva.reply()
+    assert moved["message_id"] == alert["message_id"]
+    assert "Laatst bekende locatie (09:01): " in moved["text"]
+    assert "mlat=52.37000&mlon=6.70000" in moved["text"]
+    assert set(buttons(moved)) == {"Ik pak het op", "Kan niet"}  # still to be taken
+    # Seconds later: stored, but the messages are not redrawn more than once a minute.
+    clock.advance(timedelta(seconds=10))
+    await standin.move_live_location(anna.user_id, shared["message_id"], 52.38, 6.71)
+    await settle(standin, bot_app)
+    await eva.expect_nothing_more()
+    await anna.expect_nothing_more()

@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("longitude", sa.Float(), nullable=False),
         sa.Column("live", sa.Boolean(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("shown_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["visit_id"],
             ["visits.id"],
