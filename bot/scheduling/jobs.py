@@ -47,7 +47,10 @@ async def run_tick(application: Application) -> None:
         # Separate transaction: a failing backup round must not hold up roster notices.
         await _update_then_send(application, backup_round.tick, "running backup rounds failed")
         await _update_then_send(
-            application, visit_deadlines.purge_locations, "purging visit locations failed"
+            application,
+            visit_deadlines.purge_locations,
+            "purging visit locations failed",
+            send=False,
         )
 
 
@@ -62,17 +65,19 @@ async def run_alert_tick(application: Application) -> None:
     runtime: Runtime = application.bot_data["runtime"]
     started = runtime.clock.now()
     async with application.bot_data.setdefault(_ALERT_LOCK, asyncio.Lock()):
-        await _update_then_send(
-            application,
-            partial(escalate_due, limit=ESCALATION_BATCH),
-            "escalating crisis alerts failed",
-            batch=ESCALATION_BATCH,
-        )
-        # Home visits nobody checked out of: reminder, last call, safety alert.
+        # Home visits nobody checked out of: reminder, last call, safety alert. Its own
+        # transaction (a failure there must not hold up escalations), sent with them below.
         await _update_then_send(
             application,
             partial(visit_deadlines.due, limit=ESCALATION_BATCH),
             "taking home-visit steps failed",
+            batch=ESCALATION_BATCH,
+            send=False,
+        )
+        await _update_then_send(
+            application,
+            partial(escalate_due, limit=ESCALATION_BATCH),
+            "escalating crisis alerts failed",
             batch=ESCALATION_BATCH,
         )
     await wake_at_next_deadline(application, handled_until=started)
@@ -105,6 +110,7 @@ async def _update_then_send(
     update: Callable[[AsyncSession, TeamConfig, datetime], Awaitable[Any]],
     failure: str,
     batch: int | None = None,
+    send: bool = True,
 ) -> None:
     """Runs `update` in a transaction and sends what is due. With a `batch` size, `update`
     handles at most that many items and returns them; it runs again, in a new transaction,
@@ -120,7 +126,8 @@ async def _update_then_send(
     except Exception:
         # Sending what is already in the outbox matters more than adding to it.
         log.exception(failure)
-    await dispatch_due(application.bot, runtime)
+    if send:
+        await dispatch_due(application.bot, runtime)
 
 
 async def install(application: Application) -> None:
