@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.i18n import N_, Translator
 from bot.models import Alert, Case, Phase, SafetyStatus
 from bot.roster_text import WHEN
+from bot.visit_text import SafetyFacts, safety_card
 
 PHASE_NAMES = {
     Phase.AANMELDING: N_("referral"),
@@ -36,9 +37,13 @@ class CardFacts:
     own_absent: bool
     backup: str | None
     reporter: str
+    # A safety alert (a coach on a home visit) shows these instead of a case.
+    safety: SafetyFacts | None = None
 
 
 def card(tr: Translator, alert: Alert, facts: CardFacts) -> str:
+    if facts.safety is not None:
+        return safety_card(tr, alert, facts.safety)
     lines = [
         tr._("🚨 CRISIS ALERT %(code)s", code=alert.case_code),
         alert.text,

@@ -39,6 +39,7 @@ from bot.handlers import (
     roster_week,
     start,
     swap,
+    visit,
     waitlist,
     waitlist_add,
 )
@@ -50,7 +51,10 @@ from bot.rate_limit import UrgentFirstRateLimiter
 from bot.runtime import Runtime
 from bot.scheduling import jobs
 
-GATE_GROUP = -1
+GATE_GROUP = -2
+# Shared (live) locations during a home visit: after the gate, before every feature handler,
+# so that no handler that ignores edited messages can swallow a live location's update.
+LOCATION_GROUP = -1
 FEATURE_MODULES = (
     start,
     help_command,
@@ -75,6 +79,7 @@ FEATURE_MODULES = (
     roster_report,
     case_admin,
     waitlist,
+    visit,
 )
 
 
@@ -100,6 +105,7 @@ def build_application(
     application.bot_data["runtime"] = runtime
     application.add_handler(TypeHandler(Update, access.gate), group=GATE_GROUP)
     application.add_handlers(edits.HANDLERS)
+    application.add_handlers(visit.LOCATION_HANDLERS, group=LOCATION_GROUP)
     for module in FEATURE_MODULES:
         timeout = runtime.config.conversation_timeout
         application.add_handlers(conversation.with_timeouts(module.HANDLERS, timeout))

@@ -16,7 +16,7 @@ from bot.cli import Env, coach_app, fail
 from bot.i18n import LANGUAGES, Translator
 from bot.models import Coach, Role
 from bot.scheduling.clock import SystemClock
-from bot.services import audit, holders
+from bot.services import audit, holders, phones
 from bot.services.coaches import (
     NAME_MAX,
     BadName,
@@ -62,9 +62,11 @@ def coach_add(
     fte: Annotated[float, typer.Option(min=0.1, max=1.5)] = 1.0,
     language: Annotated[str | None, typer.Option(help="nl or en.")] = None,
     caseload_limit: Annotated[int | None, typer.Option(min=1, max=20)] = None,
+    phone: Annotated[str | None, typer.Option(help="Mobile number, e.g. 06 12345678.")] = None,
 ) -> None:
     """Add a person and print their one-time invite code and link."""
     env = Env()
+    number = _phone_or_fail(env, phone) if phone is not None else None
     if language is not None and language not in LANGUAGES:
         fail(
             env.tr._("Unknown language. Choose one of: %(options)s.", options=", ".join(LANGUAGES))
@@ -83,6 +85,7 @@ def coach_add(
                 language=language,
                 caseload_limit=caseload_limit,
             )
+            coach.phone = number
         except DuplicateCoachName:
             fail(env.tr._("There is already someone called %(name)s.", name=name))
         except BadName as bad:
@@ -104,6 +107,42 @@ def name_problem(tr: Translator, bad: BadName) -> str:
     if bad.reason == "control":
         return tr._("The name holds control characters.")
     return tr._("The name must not be empty.")
+
+
+def _phone_or_fail(env: Env, raw: str) -> str:
+    number = phones.normalise(raw)
+    if number is None:
+        fail(
+            env.tr._(
+                "'%(number)s' is not a phone number. Write it as 06 12345678 or +31 6 12345678.",
+                number=raw[:40],
+            )
+        )
+    return number
+
+
+@coach_app.command("phone")
+def coach_phone(
+    name: Annotated[str, typer.Argument()],
+    number: Annotated[str, typer.Argument(help="Mobile number, e.g. 06 12345678.")],
+) -> None:
+    """Set someone's phone number, shown to colleagues who must call them (safety alerts)."""
+    env = Env()
+    normalised = _phone_or_fail(env, number)
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> str:
+        coach = await find_by_name(session, name)
+        if coach is None or not coach.active:
+            fail(env.tr._("Nobody active is called %(name)s.", name=name))
+        coach.phone = normalised
+        # The number itself is staff data and stays out of the audit log.
+        audit.record(session, at=now, action="coach.phone", outcome="ok", subject=coach.name)
+        await session.commit()
+        return coach.name
+
+    found = env.in_session(work)
+    typer.echo(env.tr._("Phone number of %(name)s: %(number)s", name=found, number=normalised))
 
 
 @coach_app.command("invite")

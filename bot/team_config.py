@@ -25,6 +25,7 @@ from bot.config_problem import ConfigProblem
 from bot.duty_config import DutyConfig
 from bot.i18n import N_, Translator, translator
 from bot.quiet_config import QuietHoursConfig
+from bot.visit_config import VisitConfig
 from bot.waitlist_config import WaitlistConfig
 
 Language = Literal["nl", "en"]
@@ -69,6 +70,7 @@ class TeamConfig(_Strict):
     waitlist: WaitlistConfig = WaitlistConfig()
     backup: BackupConfig = BackupConfig()
     quiet_hours: QuietHoursConfig = QuietHoursConfig()
+    visits: VisitConfig = VisitConfig()
     # The team's Telegram group: handovers and swap offers are posted there (never case data).
     team_chat_id: int | None = None
     # A step-by-step conversation (/crisis, /absent, …) left this long without an answer ends;

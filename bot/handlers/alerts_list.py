@@ -8,6 +8,7 @@ from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.i18n import N_, Translator
+from bot.models import ALERT_SAFETY
 from bot.roster_text import WHEN
 from bot.services import alert_closing
 from bot.services.alert_closing import Running
@@ -22,6 +23,8 @@ STEP_NAMES = {
 
 def alert_line(tr: Translator, item: Running) -> str:
     head = f"{item.alert.case_code} · {tr.datetime(item.alert.raised_at, WHEN)}"
+    if item.alert.kind == ALERT_SAFETY:  # a coach on a home visit, not a family
+        head = "🆘 " + head
     if item.taken_by is not None:
         status = tr._("taken by %(name)s, not resolved yet", name=item.taken_by)
     else:

@@ -12,6 +12,16 @@ from bot.models import Role
 def help_text(tr: Translator, role: Role) -> str:
     lines = [tr._("What you can do:")]
     lines += [f"/{spec.name} — {tr._(spec.description)}" for spec in registry.commands_for(role)]
+    if role in registry.TEAM:
+        lines += [
+            "",
+            tr._(
+                "Home visit: send /visit with until when (for example /visit GZ-1042 until "
+                "15:30); if you have not pressed Safely back by then, I ask once more and then "
+                "alert the colleague on duty with your phone number and shared location."
+            ),
+            tr._("In danger, send /sos: the colleague on duty is alerted at once."),
+        ]
     return "\n".join(lines)
 
 

@@ -48,6 +48,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("myshifts", N_("My coming shifts"), roles=TEAM),
     CommandSpec("swap", N_("Offer one of my shifts to the team"), roles=TEAM),
     CommandSpec("calendar", N_("My shifts as a calendar file (.ics)"), roles=TEAM),
+    # Home visits name the coach, the family code and where they are: private chats only.
+    CommandSpec(
+        "visit", N_("Start a home visit: until when; alarm if you are not back"), roles=TEAM
+    ),
+    CommandSpec("back_safe", N_("Safely back from my home visit"), roles=TEAM),
+    CommandSpec("sos", N_("Danger on a home visit: alert the coach on duty now"), roles=TEAM),
+    CommandSpec("visits", N_("Running home visits, overdue first (lead, duty coach)"), roles=TEAM),
     CommandSpec("override", N_("Assign a shift to a coach (team lead)"), roles=LEADS),
     CommandSpec("rosterreport", N_("Duty hours, gaps and conflicts (team lead)"), roles=LEADS),
     CommandSpec("assign", N_("Give a family a coach and back-up (team lead)"), roles=LEADS),

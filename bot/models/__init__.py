@@ -1,7 +1,7 @@
 """ORM models; importing this package registers every table on Base.metadata."""
 
 from bot.models.absence import AbsenceKind, AbsenceRecord
-from bot.models.alert import Alert, AlertRecipient, AlertStatus
+from bot.models.alert import ALERT_CRISIS, ALERT_SAFETY, Alert, AlertRecipient, AlertStatus
 from bot.models.audit import AuditEvent
 from bot.models.base import Base
 from bot.models.case import Case, Phase, SafetyStatus
@@ -18,9 +18,12 @@ from bot.models.roster import (
     SwapOfferMessage,
     SwapStatus,
 )
+from bot.models.visit import Visit, VisitLocation, VisitStage, VisitStatus
 from bot.models.waitlist import WaitlistEntry
 
 __all__ = [
+    "ALERT_CRISIS",
+    "ALERT_SAFETY",
     "AbsenceKind",
     "AbsenceRecord",
     "Alert",
@@ -46,5 +49,9 @@ __all__ = [
     "SwapOffer",
     "SwapOfferMessage",
     "SwapStatus",
+    "Visit",
+    "VisitLocation",
+    "VisitStage",
+    "VisitStatus",
     "WaitlistEntry",
 ]

@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UTCDateTime, str_enum
 
+ALERT_CRISIS = "crisis"
+ALERT_SAFETY = "safety"
+
 
 class AlertStatus(enum.StrEnum):
     OPEN = "open"  # escalating until someone takes it
@@ -25,6 +28,9 @@ class Alert(Base):
     __table_args__ = (Index("ix_alerts_status_next_deadline", "status", "next_deadline"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # "crisis" (a family in crisis) or "safety" (a coach on a home visit did not check out,
+    # or pressed SOS): routed and escalated alike, worded differently.
+    kind: Mapped[str] = mapped_column(String(10), default=ALERT_CRISIS, server_default="crisis")
     # As typed: a partner may alert for a family that is not in the bot yet.
     case_code: Mapped[str] = mapped_column(String(32))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))

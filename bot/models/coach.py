@@ -28,6 +28,8 @@ class Coach(Base):
     fte: Mapped[float] = mapped_column(Float, default=1.0)
     caseload_limit: Mapped[int] = mapped_column(Integer)
     language: Mapped[str] = mapped_column(String(5), default="nl")
+    # E.164 (+31612345678): shown where a colleague must call them, as in a safety alert.
+    phone: Mapped[str | None] = mapped_column(String(20))
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -11,7 +11,7 @@ from sqlalchemy.orm.util import identity_key
 
 from bot.alert_text import DECLINE, TAKE, CardFacts, card
 from bot.i18n import Translator
-from bot.models import Alert, AlertStatus, Case, Coach, OutboxMessage
+from bot.models import ALERT_SAFETY, Alert, AlertStatus, Case, Coach, OutboxMessage
 from bot.roster_text import WHEN
 from bot.scheduling.notices import Obsolete, Outcome, Render, Text
 from bot.services.alert_closing import OUTCOMES, REMINDER_KIND, SUMMARY_KIND
@@ -46,6 +46,12 @@ async def _alert_and_case(session: AsyncSession, alert_id: int) -> tuple[Alert |
 
 
 async def card_facts(session: AsyncSession, alert: Alert, now: datetime) -> CardFacts:
+    if alert.kind == ALERT_SAFETY:
+        from bot.services.visits import safety_facts
+
+        safety = await safety_facts(session, alert)
+        coach = safety.coach if safety else "?"
+        return CardFacts(None, None, False, None, coach, safety=safety)
     case = await session.get(Case, alert.case_id) if alert.case_id else None
     own_id, backup_id = (case.coach_id, case.backup_coach_id) if case else (None, None)
     coaches = await _coaches(session, [alert.reporter_id, own_id, backup_id])
@@ -85,6 +91,15 @@ async def alert_taken(
     taker = await session.get(Coach, found.taken_by_id) if found and found.taken_by_id else None
     if found is None or taker is None:
         return Obsolete("not taken")
+    if found.kind == ALERT_SAFETY:
+        return Text(
+            [
+                tr._(
+                    "%(name)s has taken your safety alert and is on it: they will call you.",
+                    name=taker.name,
+                )
+            ]
+        )
     return Text(
         [
             tr._(
@@ -102,6 +117,20 @@ async def alert_unanswered(
     found = await session.get(Alert, row.payload["alert_id"])
     if found is None or found.status != AlertStatus.UNANSWERED:
         return Obsolete("answered after all")
+    if found.kind == ALERT_SAFETY:
+        if row.coach_id == found.reporter_id:
+            return Obsolete("the coach in danger is not told nobody came")
+        coach = await session.get(Coach, found.reporter_id)
+        return Text(
+            [
+                tr._(
+                    "Nobody has taken the safety alert for %(name)s. Call them now (%(phone)s); "
+                    "no answer and danger? Call 112.",
+                    name=coach.name if coach else "?",
+                    phone=(coach.phone if coach else None) or tr._("not known"),
+                )
+            ]
+        )
     return Text(
         [
             tr._(

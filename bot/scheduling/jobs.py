@@ -19,7 +19,7 @@ from bot.scheduling.dispatcher import dispatch_due
 from bot.scheduling.planner import plan
 from bot.scheduling.recovery_job import install_recovery, run_recovery
 from bot.scheduling.retention_job import install_retention
-from bot.services import backup_round
+from bot.services import backup_round, visit_deadlines
 from bot.services.alerts import escalate_due, next_deadline
 from bot.team_config import TeamConfig
 
@@ -47,6 +47,12 @@ async def run_tick(application: Application) -> None:
         await _update_then_send(application, plan, "planning roster notices failed")
         # Separate transaction: a failing backup round must not hold up roster notices.
         await _update_then_send(application, backup_round.tick, "running backup rounds failed")
+        await _update_then_send(
+            application,
+            visit_deadlines.purge_locations,
+            "purging visit locations failed",
+            send=False,
+        )
 
 
 async def alert_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -61,6 +67,15 @@ async def run_alert_tick(application: Application) -> None:
     runtime: Runtime = application.bot_data["runtime"]
     started = runtime.clock.now()
     async with application.bot_data.setdefault(_ALERT_LOCK, asyncio.Lock()):
+        # Home visits nobody checked out of: reminder, last call, safety alert. Its own
+        # transaction (a failure there must not hold up escalations), sent with them below.
+        await _update_then_send(
+            application,
+            partial(visit_deadlines.due, limit=ESCALATION_BATCH),
+            "taking home-visit steps failed",
+            batch=ESCALATION_BATCH,
+            send=False,
+        )
         await _update_then_send(
             application,
             partial(escalate_due, limit=ESCALATION_BATCH),
@@ -82,7 +97,8 @@ async def wake_at_next_deadline(
     if runtime.tick_seconds is None or application.job_queue is None:
         return
     async with runtime.sessionmaker() as session:
-        deadline = await next_deadline(session)
+        deadlines = [await next_deadline(session), await visit_deadlines.next_deadline(session)]
+    deadline = min((d for d in deadlines if d is not None), default=None)
     if deadline is None or (handled_until is not None and deadline <= handled_until):
         return
     delay = max(0.0, (deadline - runtime.clock.now()).total_seconds())
@@ -96,6 +112,7 @@ async def _update_then_send(
     update: Callable[[AsyncSession, TeamConfig, datetime], Awaitable[Any]],
     failure: str,
     batch: int | None = None,
+    send: bool = True,
 ) -> None:
     """Runs `update` in a transaction and sends what is due. With a `batch` size, `update`
     handles at most that many items and returns them; it runs again, in a new transaction,
@@ -111,7 +128,8 @@ async def _update_then_send(
     except Exception:
         # Sending what is already in the outbox matters more than adding to it.
         log.exception(failure)
-    await dispatch_due(application.bot, runtime)
+    if send:
+        await dispatch_due(application.bot, runtime)
 
 
 async def install(application: Application) -> None:

@@ -15,7 +15,17 @@ from bot.operations import instance, metrics
 MAX_ATTEMPTS = 8
 # Crisis alerts: retried fast and long, and resent after a crash (a family in crisis must not
 # be lost to a crash; a second copy of an alert is the lesser harm).
-URGENT_KINDS = frozenset({"alert", "alert_taken", "alert_unanswered"})
+# A coach on a home visit who did not check out is as urgent as a crisis (issue 22).
+URGENT_KINDS = frozenset(
+    {
+        "alert",
+        "alert_taken",
+        "alert_unanswered",
+        "visit_reminder",
+        "visit_last_call",
+        "visit_alerted",
+    }
+)
 URGENT_MAX_ATTEMPTS = 30
 
 

@@ -13,6 +13,8 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import (
+    ALERT_CRISIS,
+    ALERT_SAFETY,
     Alert,
     AlertRecipient,
     AlertStatus,
@@ -129,6 +131,24 @@ async def raise_and_claim(
     )
 
 
+async def raise_safety(
+    session: AsyncSession,
+    config: TeamConfig,
+    *,
+    coach: Coach,
+    code: str,
+    text: str,
+    now: datetime,
+    claim: bool = False,
+) -> Raised:
+    """A safety alert for a coach on a home visit (no check-out, or SOS): the coach on duty
+    first (bureaudienst in office hours, piket after), then the chain, never the coach in
+    danger. Taken, declined and escalated like any alert; the caller commits."""
+    return await _raise(
+        session, config, reporter=coach, code=code, text=text, now=now, claim=claim, safety=True
+    )
+
+
 async def _raise(
     session: AsyncSession,
     config: TeamConfig,
@@ -139,12 +159,17 @@ async def _raise(
     now: datetime,
     written_at: datetime | None = None,
     claim: bool = False,
+    safety: bool = False,
 ) -> Raised:
-    case = await find_case(session, code)
+    # A safety alert is about the coach, not the family: no own coach comes first.
+    case = None if safety else await find_case(session, code)
     backup = case.backup_coach_id if case else None
     resolved = await resolve(session, config, case, now, also=(reporter.id, backup))
     chain = resolved.chain
+    if safety:
+        chain = [{**s, "coach_ids": [c for c in s["coach_ids"] if c != reporter.id]} for s in chain]
     alert = Alert(
+        kind=ALERT_SAFETY if safety else ALERT_CRISIS,
         case_code=case.code if case else code.upper(),
         case_id=case.id if case else None,
         own_coach_id=case.coach_id if case else None,
@@ -174,7 +199,7 @@ async def _raise(
         outcome="ok",
         actor=reporter,
         subject=alert.case_code,
-        detail=f"alert {alert.id}" + ("" if case else ", unknown code"),
+        detail=f"alert {alert.id}" + ("" if case or safety else ", unknown code"),
     )
     metrics.alert_raised()
     loaded = [case, *resolved.coaches]
@@ -318,6 +343,30 @@ async def _shown(session: AsyncSession, alert_id: int) -> list[tuple[int, int, i
         )
     )
     return [(chat, message, coach) for message, chat, coach in rows if chat is not None]
+
+
+async def shown(session: AsyncSession, alert_id: int) -> list[tuple[int, int, int]]:
+    """The alert's messages on screen, as (chat id, message id, coach id)."""
+    return await _shown(session, alert_id)
+
+
+async def end_safety(session: AsyncSession, alert_id: int, now: datetime) -> bool:
+    """The coach of a safety alert is safely back: the alert closes whatever state it is in
+    (open, taken or unanswered). True when this call closed it."""
+    done = await session.execute(
+        update(Alert)
+        .where(
+            Alert.id == alert_id,
+            Alert.kind == ALERT_SAFETY,
+            Alert.status.in_([AlertStatus.OPEN, AlertStatus.TAKEN, AlertStatus.UNANSWERED]),
+        )
+        .values(status=AlertStatus.RESOLVED, resolved_at=now, outcome="safe", next_deadline=None)
+    )
+    if done.rowcount != 1:
+        return False
+    audit.record(session, at=now, action="alert.safe", outcome="safe", detail=f"alert {alert_id}")
+    await session.flush()
+    return True
 
 
 async def _may_answer(session: AsyncSession, alert: Alert, coach: Coach) -> bool:

@@ -227,6 +227,18 @@ class BotApiStandIn:
         """The user edits a message they sent earlier; the bot gets an edited_message."""
         return self._world.user_edits(user_id, chat_id or user_id, message_id, text)
 
+    async def share_location(
+        self, user_id: int, latitude: float, longitude: float, *, live_period: int | None = None
+    ) -> dict:
+        """The user shares a location (a live one with live_period) in their private chat."""
+        return self._world.user_shares_location(user_id, latitude, longitude, live_period)
+
+    async def move_live_location(
+        self, user_id: int, message_id: int, latitude: float, longitude: float
+    ) -> None:
+        """The user's live location moves: the bot gets an edited_message."""
+        self._world.user_moves(user_id, message_id, latitude, longitude)
+
     async def press_button(
         self, user_id: int, chat_id: int, message_id: int, callback_data: str
     ) -> str:

@@ -265,6 +265,26 @@ class World:
             self.enqueue("edited_message", copy.deepcopy(message))
         return copy.deepcopy(message)
 
+    def user_shares_location(
+        self, user_id: int, latitude: float, longitude: float, live_period: int | None
+    ) -> dict:
+        """A location (live when live_period is given) in the user's private chat."""
+        chat = self.private_chat(user_id)
+        location: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
+        if live_period is not None:
+            location["live_period"] = live_period
+        message = self.new_message(chat, self.user(user_id), {"location": location})
+        self.enqueue("message", copy.deepcopy(message))
+        return copy.deepcopy(message)
+
+    def user_moves(self, user_id: int, message_id: int, latitude: float, longitude: float) -> None:
+        """A live location moves: Telegram sends the edited message."""
+        chat = self.private_chat(user_id)
+        message = chat.messages[message_id]
+        message["location"] = {**message["location"], "latitude": latitude, "longitude": longitude}
+        message["edit_date"] = self.now()
+        self.enqueue("edited_message", copy.deepcopy(message))
+
     def _addressed_to_bot(self, text: str) -> bool:
         # Privacy mode (can_read_all_group_messages is False): a group message reaches the
         # bot only when it is a command for this bot or mentions it.

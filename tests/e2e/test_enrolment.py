@@ -50,6 +50,10 @@ async def test_deep_link_enrols_in_dutch_and_sets_the_members_menu(
         "myshifts",
         "swap",
         "calendar",
+        "visit",
+        "back_safe",
+        "sos",
+        "visits",
         "waitlist",
     ]
     assert menu[2]["description"] == "Kies Nederlands of Engels"

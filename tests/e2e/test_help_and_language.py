@@ -27,6 +27,10 @@ async def test_help_lists_the_roles_commands_in_dutch(member):
         "/myshifts — Mijn komende diensten\n"
         "/swap — Een van mijn diensten aan het team aanbieden\n"
         "/calendar — Mijn diensten als agendabestand (.ics)\n"
+        "/visit — Begin een huisbezoek: tot wanneer; alarm als je niet terug bent\n"
+        "/back_safe — Veilig terug van mijn huisbezoek\n"
+        "/sos — Gevaar op huisbezoek: waarschuw nu de dienstdoende coach\n"
+        "/visits — Lopende huisbezoeken, te laat eerst (teamleider, dienst)\n"
         "/override — Een dienst aan een coach toewijzen (teamleider)\n"
         "/rosterreport — Dienstrooster-uren, gaten en conflicten (teamleider)\n"
         "/assign — Een gezin een coach en back-up geven (teamleider)\n"
@@ -34,7 +38,11 @@ async def test_help_lists_the_roles_commands_in_dutch(member):
         "/evaluation — De volgende evaluatiedatum van een gezin vastleggen (teamleider)\n"
         "/waitlist — De wachtlijst op volgorde, of de plek van één gezin\n"
         "/waitlist_add — Een aanmelding op de wachtlijst zetten (teamleider)\n"
-        "/intake — Een wachtend gezin aan een coach toewijzen (teamleider)"
+        "/intake — Een wachtend gezin aan een coach toewijzen (teamleider)\n\n"
+        "Huisbezoek: stuur /visit met tot wanneer (bijvoorbeeld /visit GZ-1042 tot 15:30); "
+        "heb je dan nog niet op Veilig terug gedrukt, dan vraag ik het nog één keer en "
+        "waarschuw ik de dienstdoende collega, met je telefoonnummer en gedeelde locatie.\n"
+        "In gevaar? Stuur /sos: de dienstdoende collega wordt meteen gewaarschuwd."
     )
 
 

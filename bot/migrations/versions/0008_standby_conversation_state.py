@@ -1,7 +1,7 @@
 """Conversation state in the database, so a half-finished conversation survives a failover
 
-Revision ID: 0007_standby_conversation_state
-Revises: 0006_standby_outbox_owner
+Revision ID: 0008_standby_conversation_state
+Revises: 0007_standby_outbox_owner
 Create Date: 2026-11-26 02:50:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_standby_conversation_state"
-down_revision: str | None = "0006_standby_outbox_owner"
+revision: str = "0008_standby_conversation_state"
+down_revision: str | None = "0007_standby_outbox_owner"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

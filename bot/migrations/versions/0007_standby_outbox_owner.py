@@ -1,7 +1,7 @@
 """Outbox claims carry their owner and a lease, so start-up recovery only takes back what an
 instance that is gone left half-sent
 
-Revision ID: 0006_standby_outbox_owner
+Revision ID: 0007_standby_outbox_owner
 Revises: 0006_crisisinput_written_at
 Create Date: 2026-11-26 02:30:00
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_standby_outbox_owner"
+revision: str = "0007_standby_outbox_owner"
 down_revision: str | None = "0006_crisisinput_written_at"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
