@@ -13,6 +13,7 @@ from telegram.ext import (
     TypeHandler,
 )
 
+from bot.chat_lanes import ChatLanes
 from bot.handlers import (
     absent,
     access,
@@ -85,6 +86,9 @@ def build_application(
         .context_types(ContextTypes(context=AchtervangContext))
         .defaults(Defaults(tzinfo=ZoneInfo(runtime.config.timezone)))
         .rate_limiter(UrgentFirstRateLimiter())
+        # Updates come from the durable inbox (bot/inbox_poller.py), not PTB's Updater.
+        .updater(None)
+        .concurrent_updates(ChatLanes())
         .post_init(_on_startup)
         .build()
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 
-from telegram import Bot, Update
+from telegram import Bot
 
 from bot.app import build_application
 from bot.db import make_engine, make_sessionmaker
+from bot.inbox_poller import serve
 from bot.runtime import Runtime
 from bot.scheduling.clock import SystemClock
 from bot.settings import Settings
@@ -28,6 +30,15 @@ def check_token(settings: Settings) -> str:
 
 
 def run_bot(settings: Settings, config: TeamConfig) -> None:
+    asyncio.run(_run(settings, config))
+
+
+async def _run(settings: Settings, config: TeamConfig) -> None:
+    """Polls through the durable inbox until SIGINT or SIGTERM, then stops cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     engine = make_engine(settings.database_url)
     runtime = Runtime(config=config, sessionmaker=make_sessionmaker(engine), clock=SystemClock())
     application = build_application(
@@ -36,4 +47,7 @@ def run_bot(settings: Settings, config: TeamConfig) -> None:
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.base_file_url,
     )
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        await serve(application, runtime, stop)
+    finally:
+        await engine.dispose()

@@ -25,7 +25,7 @@ from bot.models import Coach
 from bot.scheduling import jobs
 from bot.scheduling.alert_notices import card_facts
 from bot.scheduling.dispatcher import dispatch_due, send_claimed
-from bot.services import alert_closing, alerts
+from bot.services import alert_closing, alerts, inbox
 from bot.services.alerts import Answer, Outcome
 
 log = logging.getLogger(__name__)
@@ -118,6 +118,8 @@ async def _raise(update: Update, context: AchtervangContext, code: str, text: st
             text=text,
             now=runtime.clock.now(),
         )
+        # With the alert, so a restart cut short after this commit does not raise it again.
+        await inbox.mark_handled(session, [update.update_id], runtime.clock.now())
         await session.commit()
         # The first step goes out before anything else, also ahead of the reporter's receipt.
         await send_claimed(context.bot, runtime, session, raised.claimed)

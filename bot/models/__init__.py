@@ -9,6 +9,7 @@ from bot.models.coach import Coach, Role
 from bot.models.contact import CaseContact
 from bot.models.cover import CaseCover, CoverStatus
 from bot.models.enrolment import EnrolmentLockout, InviteCode
+from bot.models.inbox import InboxUpdate
 from bot.models.outbox import OutboxMessage, OutboxStatus
 from bot.models.roster import (
     OverrideKind,
@@ -33,6 +34,7 @@ __all__ = [
     "Coach",
     "CoverStatus",
     "EnrolmentLockout",
+    "InboxUpdate",
     "InviteCode",
     "OutboxMessage",
     "OutboxStatus",
