@@ -13,8 +13,13 @@ conversation step, not across chats.
 PTB's base class counts an update against its limit before `do_process_update` runs, so an
 update waiting for its chat's turn would take a place from other chats: 60 queued group
 messages would fill every place. The base limit is therefore only a ceiling on updates held in
-memory, and the bound on updates being handled at once is our own semaphore, taken when an
-update's turn has come."""
+memory, and the bound on updates being handled at once is our own, taken when an update's
+turn has come.
+
+Group chats have places of their own. A reply in a group waits for that group's rate limit
+(PTB's AIORateLimiter, 20 a minute) inside its handler and keeps its place meanwhile; were the
+places shared, enough flooded groups would take them all. A crisis is raised and taken in
+private chats only, so no group traffic can hold one up."""
 
 from __future__ import annotations
 
@@ -25,8 +30,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-# Updates handled at the same time, over all chats.
+# Updates handled at the same time: in private chats (and updates without a chat), in groups.
 MAX_RUNNING = 32
+MAX_RUNNING_GROUPS = 8
 # Updates in memory (waiting for their chat's turn or being handled); far more than a
 # getUpdates batch of 100. Those beyond it are still safe in the inbox table.
 MAX_HELD = 10_000
@@ -42,10 +48,21 @@ def lane_of(update: object) -> Hashable:
     return ("other",)
 
 
+def _in_group(lane: Hashable) -> bool:
+    # Group and channel chat ids are negative; private chats have the user's (positive) id.
+    return isinstance(lane, tuple) and lane[0] == "chat" and lane[1] < 0
+
+
 class ChatLanes(BaseUpdateProcessor):
-    def __init__(self, max_running: int = MAX_RUNNING, max_held: int = MAX_HELD) -> None:
+    def __init__(
+        self,
+        max_running: int = MAX_RUNNING,
+        max_running_groups: int = MAX_RUNNING_GROUPS,
+        max_held: int = MAX_HELD,
+    ) -> None:
         super().__init__(max_concurrent_updates=max_held)
         self._running = asyncio.Semaphore(max_running)
+        self._running_groups = asyncio.Semaphore(max_running_groups)
         # Per lane: a future done once the lane's latest update so far is finished.
         self._tails: dict[Hashable, asyncio.Future[None]] = {}
 
@@ -61,7 +78,7 @@ class ChatLanes(BaseUpdateProcessor):
                 # Shielded: being cancelled while waiting must not cancel the earlier update's
                 # future, which later updates of the lane wait for too.
                 await asyncio.shield(previous)
-            async with self._running:
+            async with self._running_groups if _in_group(lane) else self._running:
                 started = True
                 await coroutine
         finally:

@@ -62,7 +62,7 @@ async def test_the_total_running_is_bounded_but_waiting_updates_hold_no_place():
     blocked = asyncio.Event()
     # Ten updates queued in one chat take one running place, not ten.
     queued = [
-        asyncio.create_task(lanes.process_update(message_in(-9), seen.work(-9, n, blocked)))
+        asyncio.create_task(lanes.process_update(message_in(9), seen.work(9, n, blocked)))
         for n in range(10)
     ]
     await lanes.process_update(message_in(1), seen.work(1, 0))
@@ -77,6 +77,21 @@ async def test_the_total_running_is_bounded_but_waiting_updates_hold_no_place():
     blocked.set()
     await asyncio.gather(*queued, *more)
     assert seen.most_running == 2
+
+
+async def test_groups_busy_in_every_place_of_theirs_do_not_hold_up_a_private_chat():
+    lanes, seen = ChatLanes(max_running=1, max_running_groups=2), Recorder()
+    blocked = asyncio.Event()
+    groups = [
+        asyncio.create_task(lanes.process_update(message_in(-g), seen.work(-g, 0, blocked)))
+        for g in range(10, 13)
+    ]
+    await asyncio.sleep(0.01)
+    assert seen.running == 2
+    await lanes.process_update(message_in(42), seen.work(42, 0))
+    assert ("end", 42, 0) in seen.events
+    blocked.set()
+    await asyncio.gather(*groups)
 
 
 async def test_an_update_cancelled_while_waiting_keeps_the_order_of_the_rest():
