@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 # Telegram's long poll: how long one getUpdates waits for something new.
 POLL_TIMEOUT = 10
-RETENTION = timedelta(days=2)
+RETENTION = timedelta(days=1)
 PRUNE_EVERY = timedelta(hours=1)
 # How long stop() lets updates being handled finish; the rest are handled again on start.
 GRACE = 5.0

@@ -165,8 +165,8 @@ async def answer_alert(update: Update, context: AchtervangContext) -> None:
 
 def _dispatch_in_background(context: AchtervangContext) -> None:
     """Whatever else is due (a refused first send escalating at once, a retry) goes out, and
-    the new alert's deadline is set to wake the scheduler, without holding up the next update:
-    PTB handles updates one at a time."""
+    the new alert's deadline is set to wake the scheduler, without holding up the reporter's
+    next update: updates of one chat are handled one at a time (bot/chat_lanes.py)."""
 
     async def follow_up() -> None:
         await dispatch_due(context.bot, context.runtime)

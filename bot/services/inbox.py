@@ -5,10 +5,12 @@ Plain functions on a session; the poll loop (bot/inbox_poller.py) decides when t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import InboxUpdate
@@ -19,23 +21,35 @@ MAX_REPLAYS = 3
 
 
 async def store_batch(session: AsyncSession, updates: Sequence[dict], now: datetime) -> list[dict]:
-    """Adds the updates not stored yet; returns those (the others were stored, and are being
-    or were handled, before). The caller commits: one commit per getUpdates batch."""
-    ids = [u["update_id"] for u in updates]
-    known = set(
-        await session.scalars(select(InboxUpdate.update_id).where(InboxUpdate.update_id.in_(ids)))
-    )
-    fresh = [u for u in updates if u["update_id"] not in known]
-    session.add_all(
-        InboxUpdate(
-            update_id=u["update_id"],
-            raw=json.dumps(u, ensure_ascii=False),
-            received_at=now,
-            replays=0,
+    """Adds the updates not stored yet and returns those (the others were stored, and are being
+    or were handled, before). One statement; the caller commits: one commit per batch."""
+    if not updates:
+        return []
+    insert = _insert_for(session)
+    statement = (
+        insert(InboxUpdate)
+        .values(
+            [
+                {
+                    "update_id": u["update_id"],
+                    "raw": json.dumps(u, ensure_ascii=False),
+                    "received_at": now,
+                    "replays": 0,
+                }
+                for u in updates
+            ]
         )
-        for u in fresh
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(InboxUpdate.update_id)
     )
-    return fresh
+    fresh = set(await session.scalars(statement))
+    return [u for u in updates if u["update_id"] in fresh]
+
+
+def _insert_for(session: AsyncSession) -> Callable[..., Any]:
+    # INSERT … ON CONFLICT DO NOTHING is spelled the same on both, but lives in each dialect.
+    name = session.get_bind().dialect.name
+    return postgresql.insert if name == "postgresql" else sqlite.insert
 
 
 async def next_offset(session: AsyncSession) -> int | None:
