@@ -45,4 +45,4 @@ async def test_run_refuses_an_old_schema(cli, tmp_path):
     )
     upgraded = await cli("db", "upgrade", env={"DATABASE_URL": empty})
     assert upgraded.code == 0, upgraded.err
-    assert "0005_waitlist" in upgraded.out
+    assert "0006_inbox_updates" in upgraded.out
