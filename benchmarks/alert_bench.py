@@ -33,6 +33,7 @@ from benchmarks.remote_standin import stand_in
 from bot import schema
 from bot.app import build_application
 from bot.db import make_engine, make_sessionmaker
+from bot.inbox_poller import serving
 from bot.models import Alert, AlertRecipient, Case, Coach, Phase, Role, SafetyStatus
 from bot.runtime import Runtime
 from bot.scheduling.clock import SystemClock
@@ -183,11 +184,8 @@ async def _run(args, config, sessionmaker, reporter, standin) -> list[float]:
     app = build_application(
         runtime, token=standin.token, base_url=standin.base_url, base_file_url=standin.base_file_url
     )
-    await app.initialize()
-    await app.post_init(app)
-    await app.updater.start_polling(poll_interval=0, timeout=1)
-    await app.start()
-    try:
+    # As `achtervang run` serves it: through the durable inbox.
+    async with serving(app, runtime, poll_timeout=1):
         # The alerts in flight: raised straight in the database, sent by the alert tick.
         # All at once (a burst: they escalate in the same tick) or spread over one wait.
         for number in range(args.in_flight):
@@ -208,10 +206,6 @@ async def _run(args, config, sessionmaker, reporter, standin) -> list[float]:
         latencies = await standin.run(f"{DRIVER}:crisis_rounds", args.alerts, args.pace)
         # Let the in-flight alerts run a few more steps for (b).
         await asyncio.sleep(max(0.0, args.settle))
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
     return latencies
 
 

@@ -37,6 +37,7 @@ from benchmarks.remote_standin import stand_in
 from bot import schema
 from bot.app import build_application
 from bot.db import make_engine, make_sessionmaker
+from bot.inbox_poller import serving
 from bot.models import (
     AbsenceKind,
     AbsenceRecord,
@@ -244,6 +245,9 @@ def audited_echo(sessionmaker: async_sessionmaker[AsyncSession]):
     return audited
 
 
+_SERVING = "benchmark_serving"
+
+
 def echo_bot(standin, callback) -> Application:
     bot = (
         ApplicationBuilder()
@@ -257,6 +261,12 @@ def echo_bot(standin, callback) -> Application:
 
 
 async def running(app: Application):
+    if app.updater is None:
+        # The real bot polls through the durable inbox, as `achtervang run` does.
+        context = serving(app, app.bot_data["runtime"], poll_timeout=1)
+        await context.__aenter__()
+        app.bot_data[_SERVING] = context
+        return
     await app.initialize()
     if app.post_init:
         await app.post_init(app)
@@ -265,6 +275,10 @@ async def running(app: Application):
 
 
 async def stopping(app: Application) -> None:
+    context = app.bot_data.pop(_SERVING, None)
+    if context is not None:
+        await context.__aexit__(None, None, None)
+        return
     await app.updater.stop()
     await app.stop()
     await app.shutdown()

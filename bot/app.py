@@ -13,6 +13,7 @@ from telegram.ext import (
     TypeHandler,
 )
 
+from bot.chat_lanes import ChatLanes
 from bot.handlers import (
     absent,
     access,
@@ -99,6 +100,9 @@ def build_application(
         .rate_limiter(UrgentFirstRateLimiter())
         # Conversations survive a failover to the standby instance.
         .persistence(DatabasePersistence(runtime.sessionmaker))
+        # Updates come from the durable inbox (bot/inbox_poller.py), not PTB's Updater.
+        .updater(None)
+        .concurrent_updates(ChatLanes())
         .post_init(_on_startup)
         .build()
     )

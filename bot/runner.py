@@ -7,11 +7,11 @@ import contextlib
 import logging
 import signal
 
-from telegram import Bot, Update
-from telegram.ext import Application
+from telegram import Bot
 
 from bot.app import build_application
 from bot.db import make_engine, make_sessionmaker
+from bot.inbox_poller import serving
 from bot.operations import heartbeat, http
 from bot.operations.health import HealthCheck
 from bot.operations.leadership import Leadership, open_leadership
@@ -82,37 +82,38 @@ async def run_active(
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.base_file_url,
     )
-    await application.initialize()
-    try:
-        if application.post_init:
-            await application.post_init(application)  # menus, recovery, scheduler jobs
-        await application.start()
-        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        lost = await _until_stopped_or_lost(leadership, stop)
-        if lost:
+    # The inbox poller runs PTB's start-up and shut-down steps around the durable inbox;
+    # leadership decides when it runs.
+    async with serving(application, runtime) as poller:
+        assert poller.polling is not None
+        ended = await _until_stopped_lost_or_ended(leadership, stop, poller.polling)
+        if ended == "lost":
             log.error("no longer the active instance: stopped polling and scheduling")
-        await _stop_active(application, runtime)
-    finally:
-        await application.shutdown()
+        if ended == "polling" and not poller.polling.cancelled():
+            poller.polling.result()  # re-raises e.g. InvalidToken: one clear error, no retry
+    await _hand_back(runtime)
 
 
-async def _until_stopped_or_lost(leadership: Leadership, stop: asyncio.Event) -> bool:
+async def _until_stopped_lost_or_ended(
+    leadership: Leadership, stop: asyncio.Event, polling: asyncio.Task[None]
+) -> str:
     stopping = asyncio.create_task(stop.wait())
     losing = asyncio.create_task(leadership.lost())
-    done, pending = await asyncio.wait({stopping, losing}, return_when=asyncio.FIRST_COMPLETED)
-    for task in pending:
-        task.cancel()
-    await asyncio.gather(*pending, return_exceptions=True)
-    return losing in done
+    done, pending = await asyncio.wait(
+        {stopping, losing, polling}, return_when=asyncio.FIRST_COMPLETED
+    )
+    for task in (stopping, losing):
+        if task in pending:
+            task.cancel()
+    await asyncio.gather(stopping, losing, return_exceptions=True)
+    if polling in done:
+        return "polling"
+    return "lost" if losing in done else "stopped"
 
 
-async def _stop_active(application: Application, runtime: Runtime) -> None:
-    """No new updates first; then the handlers and jobs running finish their sends; what is
-    still claimed by this instance after that is handed back for the next active one."""
-    if application.updater is not None and application.updater.running:
-        await application.updater.stop()
-    if application.running:
-        await application.stop()
+async def _hand_back(runtime: Runtime) -> None:
+    """After polling and the handlers and jobs have stopped (they finish their sends first),
+    what is still claimed by this instance is handed back for the next active one."""
     try:
         async with runtime.sessionmaker() as session:
             handed_back = await release_own(session)

@@ -27,7 +27,7 @@ from bot.models import Coach
 from bot.scheduling import jobs
 from bot.scheduling.alert_notices import card_facts
 from bot.scheduling.dispatcher import dispatch_due, send_claimed
-from bot.services import alert_closing, alerts, parsing
+from bot.services import alert_closing, alerts, inbox, parsing
 from bot.services.alerts import Answer, Outcome
 from bot.services.code_suggestions import close_codes
 
@@ -132,6 +132,8 @@ async def _raise(update: Update, context: AchtervangContext, code: str, text: st
             # When the message with the crisis text was written, not when it reached us.
             written_at=update.effective_message.date,
         )
+        # With the alert, so a restart cut short after this commit does not raise it again.
+        await inbox.mark_handled(session, [update.update_id], runtime.clock.now())
         await session.commit()
         # The first step goes out before anything else, also ahead of the reporter's receipt.
         await send_claimed(context.bot, runtime, session, raised.claimed)
@@ -174,8 +176,8 @@ async def answer_alert(update: Update, context: AchtervangContext) -> None:
 
 def _dispatch_in_background(context: AchtervangContext) -> None:
     """Whatever else is due (a refused first send escalating at once, a retry) goes out, and
-    the new alert's deadline is set to wake the scheduler, without holding up the next update:
-    PTB handles updates one at a time."""
+    the new alert's deadline is set to wake the scheduler, without holding up the reporter's
+    next update: updates of one chat are handled one at a time (bot/chat_lanes.py)."""
 
     async def follow_up() -> None:
         await dispatch_due(context.bot, context.runtime)

@@ -10,6 +10,7 @@ from bot.models.contact import CaseContact
 from bot.models.conversation import ConversationState
 from bot.models.cover import CaseCover, CoverStatus
 from bot.models.enrolment import EnrolmentLockout, InviteCode
+from bot.models.inbox import InboxUpdate
 from bot.models.outbox import OutboxMessage, OutboxStatus
 from bot.models.roster import (
     OverrideKind,
@@ -38,6 +39,7 @@ __all__ = [
     "ConversationState",
     "CoverStatus",
     "EnrolmentLockout",
+    "InboxUpdate",
     "InviteCode",
     "OutboxMessage",
     "OutboxStatus",

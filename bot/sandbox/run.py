@@ -4,10 +4,10 @@ and the web chat, all in one event loop and on loopback only."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AsyncExitStack
 from types import TracebackType
 from typing import Self
 
-from telegram import Update
 from telegram.ext import Application
 
 from bot import schema
@@ -15,6 +15,7 @@ from bot.app import build_application
 from bot.db import make_engine, make_sessionmaker
 from bot.demo_data import DemoDataRefused, load_demo_data
 from bot.i18n import translator
+from bot.inbox_poller import serving
 from bot.runtime import Runtime
 from bot.sandbox.web import SandboxContext, enrolled_members, install
 from bot.scheduling.clock import Clock, SystemClock
@@ -54,6 +55,7 @@ class Sandbox:
         )
         self._context.standin = self.standin
         self.application: Application | None = None
+        self._serving = AsyncExitStack()
 
     @property
     def url(self) -> str:
@@ -76,21 +78,13 @@ class Sandbox:
             base_file_url=self.standin.base_file_url,
         )
         self.application = app
-        # The steps of run_polling, without its own event loop and signal handling.
-        await app.initialize()
-        await app.post_init(app)
-        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        await app.start()
+        # As `achtervang run` serves it, without its own event loop and signal handling.
+        await self._serving.enter_async_context(serving(app, runtime))
 
     async def stop(self) -> None:
         """Undoes whatever start() got to, so a failed start leaves nothing running."""
-        app, self.application = self.application, None
-        if app is not None:
-            if app.updater.running:
-                await app.updater.stop()
-            if app.running:
-                await app.stop()
-            await app.shutdown()
+        self.application = None
+        await self._serving.aclose()
         await self.standin.stop()
         await self._engine.dispose()
 

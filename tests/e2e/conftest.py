@@ -7,12 +7,13 @@ import pytest
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.inbox_poller import serving
 from bot.models import Coach, Role
 from bot.runtime import Runtime
 from bot.services.coaches import add_coach
 from bot.services.enrolment import create_invite, redeem
 from bot.standin import BotApiStandIn
-from tests.e2e.harness import Person
+from tests.e2e.harness import INBOX, Person
 
 
 @pytest.fixture
@@ -31,24 +32,18 @@ def scheduler_tick() -> float | None:
 
 @asynccontextmanager
 async def running_bot(standin, runtime: Runtime) -> AsyncIterator[Application]:
-    """The real Application, started the way `run_polling` starts it, against the stand-in."""
+    """The real Application, started the way `achtervang run` starts it (durable inbox and
+    all), against the stand-in. `inbox_of(app)` is its poller."""
     app = build_application(
         runtime,
         token=standin.token,
         base_url=standin.base_url,
         base_file_url=standin.base_file_url,
     )
-    await app.initialize()
-    await app.post_init(app)
-    await app.updater.start_polling(poll_interval=0, timeout=1)
-    await app.start()
-    try:
+    async with serving(app, runtime, poll_timeout=1) as poller:
+        app.bot_data[INBOX] = poller
         yield app
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-        assert not standin.unsupported_calls, standin.unsupported_calls
+    assert not standin.unsupported_calls, standin.unsupported_calls
 
 
 @pytest.fixture

@@ -7,7 +7,11 @@ from datetime import datetime
 
 from telegram.ext import Application
 
+from bot.inbox_poller import InboxPoller
 from bot.standin import BotApiStandIn
+
+# Where running_bot keeps the inbox poller in bot_data.
+INBOX = "inbox_poller"
 
 
 @dataclass
@@ -54,14 +58,18 @@ class Person:
         await self.standin.expect_silence(chat_id or self.user_id, seconds=0.05)
 
 
+def inbox_of(app: Application) -> InboxPoller:
+    return app.bot_data[INBOX]
+
+
 async def settle(standin: BotApiStandIn, app: Application) -> None:
     """Returns once the bot has fetched every pending update and finished handling it.
 
-    PTB confirms an update by asking for the next offset only after it queued the update, and
-    marks queue items done only after its handlers ran, so no sleeps are needed.
+    The inbox confirms a batch (asks for the next offset) only after it stored it and started
+    handling each update, and is idle only once each is handled, so no sleeps are needed.
     """
     await standin.wait_until_delivered(timeout=5)
-    await app.update_queue.join()
+    await inbox_of(app).idle()
 
 
 def buttons(message: dict) -> dict[str, str]:

@@ -12,7 +12,7 @@ from bot.scheduling.jobs import run_tick
 from bot.team_config import TeamConfig
 from tests.e2e.absence_setup import absence_config, absence_team, drain, requests
 from tests.e2e.conftest import coach_named, running_bot
-from tests.e2e.harness import buttons
+from tests.e2e.harness import buttons, inbox_of
 
 
 @pytest.fixture
@@ -173,7 +173,7 @@ async def test_restart_mid_round_asks_nobody_twice(team, standin, runtime, bot_a
     assert len(requests(await drain(bram))) == 6
     assert len(requests(await drain(cem))) == 2
     # The bot goes down mid-round and a new process takes over from the database.
-    await bot_app.updater.stop()
+    await inbox_of(bot_app).stop()
     await bot_app.stop()
     async with running_bot(standin, runtime) as app:
         await run_tick(app)
@@ -186,8 +186,8 @@ async def test_restart_mid_round_asks_nobody_twice(team, standin, runtime, bot_a
         assert len(requests(await drain(cem))) == 6
         assert len(requests(await drain(bram))) == 2
     # Back up, for the fixture to shut it down as usual.
-    await bot_app.updater.start_polling(poll_interval=0, timeout=1)
     await bot_app.start()
+    await inbox_of(bot_app).start()
 
 
 async def test_planned_leave_gets_backups_ahead_and_a_briefing(team, bot_app, clock, sessionmaker):

@@ -71,11 +71,28 @@ async def swap_rows(sessionmaker) -> tuple[list[tuple[SwapStatus, int | None]], 
     return [tuple(o) for o in offers], overrides
 
 
+_WED_NIGHT_EN = "On call (piket): Wed 25 Nov 17:00 – Thu 26 Nov 08:30"
+# What Bram (Dutch, False) and Carla (English, True) are shown.
+_SWAP_TEXTS = {
+    False: {
+        "took": f"Je neemt {WED_NIGHT} over van Anna de Vries. Het rooster staat nu op jouw naam.",
+        "offered": f"Anna de Vries bood {WED_NIGHT} aan. {{taker}} heeft hem overgenomen.",
+        "late": "Te laat: {taker} heeft deze dienst al overgenomen.",
+    },
+    True: {
+        "took": f"You take over {_WED_NIGHT_EN} from Anna de Vries. The roster now shows you.",
+        "offered": f"Anna de Vries offered {_WED_NIGHT_EN}. {{taker}} took it over.",
+        "late": "Too late: {taker} already took over this shift.",
+    },
+}
+
+
 async def test_offer_taken_by_the_first_colleague(standin, member, clock, sessionmaker):
     anna = await member("Anna de Vries")
     bram = await member("Bram Jansen")
     carla = await member("Carla Bos", language="en")
     bram_id = (await coach_named(sessionmaker, "Bram Jansen")).id
+    carla_id = (await coach_named(sessionmaker, "Carla Bos")).id
 
     await anna.say("/swap")
     listing = await anna.reply()
@@ -102,40 +119,37 @@ async def test_offer_taken_by_the_first_colleague(standin, member, clock, sessio
     take = buttons(offer_to_bram)["Ik neem hem over"]
     assert buttons(offer_to_carla) == {"I'll take it over": take}
 
-    # Bram and Carla press at the same moment: Bram's press arrives first and wins.
+    # Bram and Carla press at the same moment. Their chats are handled side by side, so which
+    # press the database sees first decides: exactly one of them takes the shift.
     await press_together((bram, offer_to_bram, take), (carla, offer_to_carla, take))
-    assert (await bram.reply())["text"] == (
-        f"Je neemt {WED_NIGHT} over van Anna de Vries. Het rooster staat nu op jouw naam."
-    )
+    async with sessionmaker() as session:
+        taken_by = (await session.scalar(select(SwapOffer))).taken_by_id
+    assert taken_by in (bram_id, carla_id)
+    names = {bram_id: "Bram Jansen", carla_id: "Carla Bos"}
+    winner, loser = (bram, carla) if taken_by == bram_id else (carla, bram)
+    taker = names[taken_by]
+    assert (await winner.reply())["text"] == _SWAP_TEXTS[winner is carla]["took"]
     assert (await anna.reply())["text"] == (
-        f"Bram Jansen neemt je dienst {WED_NIGHT} over. "
-        "Het rooster staat nu op naam van Bram Jansen."
+        f"{taker} neemt je dienst {WED_NIGHT} over. Het rooster staat nu op naam van {taker}."
     )
     # The offers everyone saw now say who took it, and lose their button.
-    for person, language_text in (
-        (bram, f"Anna de Vries bood {WED_NIGHT} aan. Bram Jansen heeft hem overgenomen."),
-        (
-            carla,
-            "Anna de Vries offered On call (piket): Wed 25 Nov 17:00 – Thu 26 Nov 08:30. "
-            "Bram Jansen took it over.",
-        ),
-    ):
+    for person in (bram, carla):
         edited = await person.reply()
-        assert edited["text"] == language_text
+        assert edited["text"] == _SWAP_TEXTS[person is carla]["offered"].format(taker=taker)
         assert buttons(edited) == {}
 
-    # Carla was too late: she is told so, and it is still one override for Bram.
-    assert answer_to(standin, carla) == "Too late: Bram Jansen already took over this shift."
-    await carla.expect_nothing_more()
+    # The other was too late: told so, and it is still one override, for the taker.
+    assert answer_to(standin, loser) == _SWAP_TEXTS[loser is carla]["late"].format(taker=taker)
+    await loser.expect_nothing_more()
     await anna.expect_nothing_more()
     async with sessionmaker() as session:
         offer = await session.scalar(select(SwapOffer))
         overrides = list(await session.scalars(select(RosterOverride)))
-    assert offer.status is SwapStatus.TAKEN and offer.taken_by_id == bram_id
-    assert [(o.coach_id, o.duty) for o in overrides] == [(bram_id, "piket")]
+    assert offer.status is SwapStatus.TAKEN and offer.taken_by_id == taken_by
+    assert [(o.coach_id, o.duty) for o in overrides] == [(taken_by, "piket")]
 
     clock.set(datetime(2026, 11, 25, 19, 0, tzinfo=UTC))  # Wednesday 20:00
-    assert "Piket: Bram Jansen, tot do 26 nov 08:30." in await anna.ask("/now")
+    assert f"Piket: {taker}, tot do 26 nov 08:30." in await anna.ask("/now")
 
 
 async def test_a_stale_button_for_a_shift_no_longer_hers_is_refused(standin, member, sessionmaker):
