@@ -55,7 +55,9 @@ def _moment(update: Update, context: AchtervangContext) -> datetime:
     return context.runtime.clock.now()
 
 
-def _steps(context: AchtervangContext) -> dict[str, datetime]:
+def _steps(context: AchtervangContext) -> dict[str, str]:
+    # ISO text, not datetime: user_data is persisted as JSON so that a conversation and its
+    # clock both survive a failover (bot/operations/persistence.py).
     return context.user_data.setdefault(_LAST_STEP, {})
 
 
@@ -64,7 +66,7 @@ def _record(context: AchtervangContext, name: str, result: object, moment: datet
     if result == ConversationHandler.END:
         _steps(context).pop(name, None)
     else:
-        _steps(context)[name] = moment
+        _steps(context)[name] = moment.isoformat()
 
 
 def _started(callback: Callback, name: str) -> Callback:
@@ -81,7 +83,7 @@ def _answered(callback: Callback, name: str, timeout: timedelta) -> Callback:
     async def answer(update: Update, context: AchtervangContext) -> object:
         moment = _moment(update, context)
         last = _steps(context).get(name)
-        if last is None or moment - last > timeout:
+        if last is None or moment - datetime.fromisoformat(last) > timeout:
             # Stale: this is not an answer to a question asked that long ago.
             _steps(context).pop(name, None)
             if update.callback_query is not None:

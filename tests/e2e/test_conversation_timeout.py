@@ -135,6 +135,23 @@ async def test_across_a_restart_the_stray_text_raises_nothing(
     clock.advance(timedelta(minutes=11))
     async with running_bot(standin, runtime) as app:
         bram = Person(standin, app, 802, "Bram Jansen")
-        assert await bram.ask("ok, tot straks") == NOT_UNDERSTOOD
+        # The conversation is stored (it survives a failover), so it is known to be stale.
+        assert (await bram.ask("ok, tot straks")).startswith("/crisis is gestopt")
         await standin.expect_silence(801)
     assert await count(sessionmaker, Alert) == 0
+
+
+async def test_across_a_restart_an_answer_in_time_raises_the_alert(
+    standin, runtime, sessionmaker, config, clock
+):
+    await enrol(standin, sessionmaker, config, clock, 801, "Anna de Vries", Role.COACH)
+    await enrol(standin, sessionmaker, config, clock, 802, "Bram Jansen", Role.COACH)
+    await add_family(sessionmaker, "GZ-1042", "Anna de Vries")
+    async with running_bot(standin, runtime) as app:
+        bram = Person(standin, app, 802, "Bram Jansen")
+        assert (await bram.ask("/crisis GZ-1042")).startswith("Gebruik: /crisis CODE")
+    clock.advance(timedelta(minutes=3))
+    async with running_bot(standin, runtime) as app:
+        bram = Person(standin, app, 802, "Bram Jansen")
+        await bram.say("Moeder belt in paniek")
+    assert await count(sessionmaker, Alert) == 1
