@@ -18,14 +18,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.alert_text import card, taken_line
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import reply
-from bot.models import Coach
 from bot.scheduling import jobs
-from bot.scheduling.alert_notices import card_facts
 from bot.scheduling.dispatcher import dispatch_due, send_claimed
-from bot.services import alert_closing, alerts
+from bot.services import alert_closing, alert_intake, alerts
 from bot.services.alerts import Answer, Outcome
 
 log = logging.getLogger(__name__)
@@ -109,27 +106,27 @@ async def cancel(update: Update, context: AchtervangContext) -> int:
 
 async def _raise(update: Update, context: AchtervangContext, code: str, text: str) -> None:
     runtime, tr = context.runtime, context.tr
+    message = update.effective_message
+    now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
         raised = await alerts.raise_and_claim(
-            session,
-            runtime.config,
-            reporter=context.coach,
-            code=code,
-            text=text,
-            now=runtime.clock.now(),
+            session, runtime.config, reporter=context.coach, code=code, text=text, now=now
+        )
+        receipt = tr._(
+            "Your crisis alert %(code)s is saved and on its way to the coach on duty. "
+            "I will tell you who takes it.",
+            code=raised.alert.case_code,
+        )
+        # Through the outbox: once the alert is stored, a failed receipt is retried, never
+        # turned into "something went wrong, try again" (which invites a second alert).
+        ref = f"{message.chat_id}:{message.message_id}"
+        receipts = await alert_intake.store_receipt(
+            session, raised.alert, context.coach, receipt, ref, now
         )
         await session.commit()
         # The first step goes out before anything else, also ahead of the reporter's receipt.
-        await send_claimed(context.bot, runtime, session, raised.claimed)
-    alert = raised.alert
+        await send_claimed(context.bot, runtime, session, [*raised.claimed, *receipts])
     _dispatch_in_background(context)
-    await update.effective_message.reply_text(
-        tr._(
-            "Your crisis alert %(code)s is saved and on its way to the coach on duty. "
-            "I will tell you who takes it.",
-            code=alert.case_code,
-        )
-    )
 
 
 async def answer_alert(update: Update, context: AchtervangContext) -> None:
@@ -148,15 +145,23 @@ async def answer_alert(update: Update, context: AchtervangContext) -> None:
         else:
             result = await alerts.decline(session, runtime.config, int(raw_id), coach, now)
         await session.commit()
+    # Every alert message (the taker's own too) is brought up to date through the outbox,
+    # with retries; the short answer to the button is all that is sent from here, and its
+    # failing holds nothing else up.
     if result.outcome is Outcome.TAKEN:
-        await query.answer(tr._("It's yours. The reporter is told you are on it."))
-        await _mark_taken(context, result)
+        answer = tr._("It's yours. The reporter is told you are on it.")
     elif result.outcome is Outcome.DECLINED:
-        await query.answer(tr._("Understood: the alert goes to the next person now."))
-        await query.edit_message_reply_markup(None)
+        answer = tr._("Understood: the alert goes to the next person now.")
     else:
-        await reply(update, _refusal(context, result))
-    # A decline's next step and the reporter's notice go out now, not at the next tick.
+        answer = _refusal(context, result)
+    try:
+        if result.outcome in (Outcome.TAKEN, Outcome.DECLINED):
+            await query.answer(answer)
+        else:
+            await reply(update, answer)
+    except TelegramError as exc:
+        log.warning("could not answer an alert button: %s", exc)
+    # The edits, a decline's next step and the reporter's notice go out now, not at a tick.
     await dispatch_due(context.bot, runtime)
     await jobs.wake_at_next_deadline(context.application)
 
@@ -180,25 +185,6 @@ def _refusal(context: AchtervangContext, result: Answer) -> str:
     if result.outcome is Outcome.NOT_YOURS:
         return tr._("This alert was not sent to you.")
     return tr._("This alert is closed.")
-
-
-async def _mark_taken(context: AchtervangContext, result: Answer) -> None:
-    """Every alert message already shown now says who took it, without buttons."""
-    runtime = context.runtime
-    async with runtime.sessionmaker() as session:
-        facts = await card_facts(session, result.alert, runtime.clock.now())
-        coaches = {c.id: c for c in [await session.get(Coach, cid) for _, _, cid in result.shown]}
-    for chat_id, message_id, coach_id in result.shown:
-        tr = runtime.translator(coaches[coach_id].language)
-        text = (
-            card(tr, result.alert, facts)
-            + "\n\n"
-            + taken_line(tr, result.taken_by.name, result.alert)
-        )
-        try:
-            await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
-        except TelegramError as exc:
-            log.warning("could not update alert message %s/%s: %s", chat_id, message_id, exc)
 
 
 _TEXT = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE

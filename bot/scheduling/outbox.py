@@ -14,8 +14,12 @@ from bot.models import OutboxMessage, OutboxStatus
 MAX_ATTEMPTS = 8
 # Crisis alerts: retried fast and long, and resent after a crash (a family in crisis must not
 # be lost to a crash; a second copy of an alert is the lesser harm).
-URGENT_KINDS = frozenset({"alert", "alert_taken", "alert_unanswered"})
-URGENT_MAX_ATTEMPTS = 30
+# They never give up while Telegram only fails for a while (their renderers decide when they
+# are no longer news), except after a day of failing.
+URGENT_KINDS = frozenset(
+    {"alert", "alert_taken", "alert_unanswered", "alert_edit", "alert_receipt"}
+)
+URGENT_MAX_AGE = timedelta(days=1)
 
 
 def backoff(attempts: int, urgent: bool = False) -> timedelta:
@@ -186,15 +190,25 @@ def mark_failed(row: OutboxMessage, error: str) -> None:
 def retry_later(
     row: OutboxMessage, now: datetime, error: str, wait: timedelta | None = None
 ) -> None:
-    """Back to pending after a transient failure (after `wait` when Telegram said how long),
-    or failed after too many attempts."""
+    """Back to pending after a transient failure (after `wait` when given), or failed: a
+    roster notice after too many attempts, an urgent message after failing for a day."""
     urgent = row.kind in URGENT_KINDS
-    if row.attempts >= (URGENT_MAX_ATTEMPTS if urgent else MAX_ATTEMPTS):
+    if urgent and now - row.created_at >= URGENT_MAX_AGE:
+        mark_failed(row, f"gave up after a day and {row.attempts} attempts: {error}")
+        return
+    if not urgent and row.attempts >= MAX_ATTEMPTS:
         mark_failed(row, f"gave up after {row.attempts} attempts: {error}")
         return
     row.status = OutboxStatus.PENDING
     row.last_error = error[:1000]
     row.due_at = now + (wait if wait is not None else backoff(row.attempts, urgent))
+
+
+def throttled(row: OutboxMessage, now: datetime, error: str, wait: timedelta) -> None:
+    """Telegram's flood control asked to wait: the message waits that long and the try does
+    not count as a failed attempt (a burst elsewhere must not use up this message's tries)."""
+    row.attempts = max(0, row.attempts - 1)
+    retry_later(row, now, error, wait)
 
 
 async def recover_interrupted(session: AsyncSession) -> int:

@@ -7,6 +7,7 @@ Signal, so control calls such as block() can stay plain functions.
 import asyncio
 import copy
 import json
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,6 +64,9 @@ class Fault:
     times: int
     # Close the connection without an answer (before the call is carried out).
     drop: bool = False
+    # Seconds to wait before answering (or failing): a slow Telegram. With error_code 0 the
+    # call is then carried out as usual.
+    delay: float = 0.0
 
 
 def now() -> int:
@@ -103,6 +107,8 @@ class World:
         self.unsupported_calls: list[str] = []
         self.api_errors: list[dict] = []
         self.faults: dict[str, list[Fault]] = {}
+        # method -> (fraction of calls, the faults to pick from, seeded random source)
+        self.random_faults: dict[str, tuple[float, list[Fault], random.Random]] = {}
         self.closing = False
         self.updates_signal = Signal()
         self.output_signal = Signal()
@@ -322,12 +328,19 @@ class World:
     def take_fault(self, method: str) -> Fault | None:
         queue = self.faults.get(method.lower())
         if not queue:
-            return None
+            return self._random_fault(method.lower())
         fault = queue[0]
         fault.times -= 1
         if fault.times <= 0:
             queue.pop(0)
         return fault
+
+    def _random_fault(self, method: str) -> Fault | None:
+        chosen = self.random_faults.get(method)
+        if chosen is None:
+            return None
+        fraction, faults, source = chosen
+        return source.choice(faults) if source.random() < fraction else None
 
     def close(self) -> None:
         self.closing = True
