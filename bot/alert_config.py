@@ -74,8 +74,13 @@ class AlertConfig(_Strict):
     # How often the scheduler looks for escalation deadlines anyway. Each deadline also wakes
     # the scheduler itself, so this is the backstop (after a missed wake-up), not the precision.
     tick: timedelta = timedelta(seconds=1)
+    # Flood control. A /crisis for the same family by the same reporter while their alert is
+    # still open and younger than this joins it instead of alerting anyone again.
+    join_window: timedelta = timedelta(minutes=10)
+    # New alerts one reporter may raise in a minute; more are refused, with a message.
+    max_new_per_minute: int = Field(default=5, ge=1, le=1000)
 
-    @field_validator("resolve_reminder_after", "tick", mode="before")
+    @field_validator("resolve_reminder_after", "tick", "join_window", mode="before")
     @classmethod
     def _duration(cls, value: object) -> object:
         return parse_duration(value)

@@ -20,9 +20,12 @@ from telegram.ext import (
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import reply
+from bot.i18n import Translator
+from bot.roster_text import WHEN
 from bot.scheduling import jobs
 from bot.scheduling.dispatcher import dispatch_due, send_claimed
 from bot.services import alert_closing, alert_intake, alerts
+from bot.services.alert_intake import Intake, Taken
 from bot.services.alerts import Answer, Outcome
 
 log = logging.getLogger(__name__)
@@ -109,24 +112,50 @@ async def _raise(update: Update, context: AchtervangContext, code: str, text: st
     message = update.effective_message
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
-        raised = await alerts.raise_and_claim(
+        intake = await alert_intake.take_in(
             session, runtime.config, reporter=context.coach, code=code, text=text, now=now
         )
-        receipt = tr._(
-            "Your crisis alert %(code)s is saved and on its way to the coach on duty. "
-            "I will tell you who takes it.",
-            code=raised.alert.case_code,
+        if intake.result is Taken.REFUSED:
+            await session.commit()
+        else:
+            # Through the outbox: once the alert is stored, a failed receipt is retried, never
+            # turned into "something went wrong, try again" (which invites a second alert).
+            ref = f"{message.chat_id}:{message.message_id}"
+            receipt = _receipt(tr, intake)
+            receipts = await alert_intake.store_receipt(
+                session, intake.alert, context.coach, receipt, ref, now
+            )
+            await session.commit()
+            # The first step goes out before anything else, also ahead of the receipt.
+            await send_claimed(context.bot, runtime, session, [*intake.claimed, *receipts])
+    if intake.result is Taken.REFUSED:
+        await message.reply_text(
+            tr._(
+                "You have raised %(count)s crisis alerts in the last minute, as many as I take "
+                "from one person. Nothing was sent for %(code)s. If it is urgent, phone the "
+                "coach on duty or the team lead; in a minute you can send it again.",
+                count=runtime.config.alerts.max_new_per_minute,
+                code=code.upper(),
+            )
         )
-        # Through the outbox: once the alert is stored, a failed receipt is retried, never
-        # turned into "something went wrong, try again" (which invites a second alert).
-        ref = f"{message.chat_id}:{message.message_id}"
-        receipts = await alert_intake.store_receipt(
-            session, raised.alert, context.coach, receipt, ref, now
-        )
-        await session.commit()
-        # The first step goes out before anything else, also ahead of the reporter's receipt.
-        await send_claimed(context.bot, runtime, session, [*raised.claimed, *receipts])
+        return
     _dispatch_in_background(context)
+
+
+def _receipt(tr: Translator, intake: Intake) -> str:
+    alert = intake.alert
+    if intake.result is Taken.JOINED:
+        return tr._(
+            "Your crisis alert %(code)s of %(when)s is still open: this message joins it, "
+            "nobody is alerted twice. I will tell you who takes it.",
+            code=alert.case_code,
+            when=tr.datetime(alert.raised_at, WHEN),
+        )
+    return tr._(
+        "Your crisis alert %(code)s is saved and on its way to the coach on duty. "
+        "I will tell you who takes it.",
+        code=alert.case_code,
+    )
 
 
 async def answer_alert(update: Update, context: AchtervangContext) -> None:

@@ -33,6 +33,15 @@ MAX_ROUNDS = 5
 CONCURRENT_SENDS = 8
 # Seconds a send's commit waits for its turn (see _turn).
 TURN_WAIT = 0.05
+_RELEASE = (
+    update(OutboxMessage)
+    .where(
+        OutboxMessage.id.in_(bindparam("ids", expanding=True)),
+        OutboxMessage.status == OutboxStatus.SENDING,
+    )
+    .values(status=OutboxStatus.PENDING)
+    .execution_options(synchronize_session=False)
+)
 # Read once a message is marked sent; locks the alert's row on PostgreSQL (see _closed_meanwhile).
 _ALERT_STATUS = select(Alert.status).where(Alert.id == bindparam("id")).with_for_update()
 
@@ -66,10 +75,21 @@ async def send_claimed(
     decide the recipients (still referenced, so still in the session) for rendering, so the
     first alert goes out with the fewest round trips. They go ahead of any other message
     waiting for Telegram's rate limit: nobody has been alerted to this crisis yet."""
+    waiting = [row.id for row in rows]
     for row in rows:
-        await _send_row(bot, runtime, session, row, urgent=True)
-        await _closed_meanwhile(session, row, runtime.clock.now())
-        await session.commit()
+        try:
+            await _send_row(bot, runtime, session, row, urgent=True)
+            await _closed_meanwhile(session, row, runtime.clock.now())
+            await session.commit()
+            waiting.remove(row.id)
+        except Exception:
+            # Stored already: whatever went wrong here, the dispatcher sends the rest, and the
+            # caller (who has told nobody yet) is not made to report a failure.
+            log.exception("sending a new alert's messages failed; the dispatcher retries them")
+            await session.rollback()
+            await session.execute(_RELEASE, {"ids": waiting})
+            await session.commit()
+            return
 
 
 async def _deliver_all(bot: ExtBot, runtime: Runtime, rows: list[OutboxMessage]) -> None:

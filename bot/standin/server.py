@@ -70,7 +70,7 @@ class _Dropped(Exception):
 
 
 async def _answer(world: World, method: str, params: dict[str, Any], uploads: dict) -> Any:
-    fault = world.take_fault(method)
+    fault = world.take_fault(method, params)
     if fault is not None and fault.delay:
         await asyncio.sleep(fault.delay)
     if fault is not None and fault.drop:

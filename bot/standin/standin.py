@@ -237,18 +237,25 @@ class BotApiStandIn:
         self._world.faults.setdefault(method.lower(), []).append(fault)
 
     def fail_randomly(
-        self, methods: list[str], fraction: float, faults: list[dict], *, seed: int = 0
+        self,
+        methods: list[str],
+        fraction: float,
+        faults: list[dict],
+        *,
+        seed: int = 0,
+        chat_id: int | None = None,
     ) -> None:
-        """From now on answer about `fraction` of the calls of each of `methods` with one of
-        `faults` (fail_next's keyword arguments, without times), picked at random from a
-        seeded source; fraction 0 stops it. Faults queued with fail_next come first."""
+        """From now on answer about `fraction` of the calls of each of `methods` (those to
+        `chat_id` only, if given: Telegram's flood control is per chat) with one of `faults`
+        (fail_next's keyword arguments, without times), picked at random from a seeded
+        source; fraction 0 stops it. Faults queued with fail_next come first."""
         for method in methods:
             if not fraction:
                 self._world.random_faults.pop(method.lower(), None)
                 continue
             picks = [_fault(**fault, times=1) for fault in faults]
             source = random.Random(f"{seed}:{method}")
-            self._world.random_faults[method.lower()] = (fraction, picks, source)
+            self._world.random_faults[method.lower()] = (fraction, picks, source, chat_id)
 
 
 def _fault(

@@ -171,3 +171,55 @@ async def test_with_a_fifth_of_calls_failing_every_message_ends_true(
             )
         )
     assert failed == []
+
+
+@pytest.fixture
+async def partner(member):
+    return await member("Wijkteam Noord", role=Role.PARTNER)
+
+
+# PTB reads the deprecated int-valued RetryAfter.retry_after while building the error.
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_one_account_flooding_loses_nobody_elses_alert(
+    team, partner, standin, bot_app, clock, sessionmaker
+):
+    """200 /crisis from one account, for 20 families, while Telegram's flood control holds
+    the piket coach's chat for 40 seconds; a partner's genuine /crisis in the middle."""
+    eva, bram = team["Eva"], team["Bram"]
+    for number in range(20):
+        await add_family(sessionmaker, f"GZ-{3000 + number}", "Anna de Vries")
+    standin.fail_randomly(["sendMessage"], 1.0, [{"retry_after": 1}], chat_id=bram.user_id)
+    for number in range(200):
+        if number == 100:
+            await standin.send_message(
+                partner.user_id, "/crisis GZ-1042 buurvrouw hoort geschreeuw"
+            )
+        await standin.send_message(eva.user_id, f"/crisis GZ-{3000 + number % 20} nood {number}")
+    await partner.reply()  # handled
+    await eva.say("/help")  # all of Eva's are handled before this one
+    for _ in range(40):  # longer than 30 tries of one second each
+        clock.advance(timedelta(seconds=1))
+        await run_alert_tick(bot_app)
+    standin.fail_randomly(["sendMessage"], 0, [])
+    clock.advance(timedelta(seconds=1))
+    await run_alert_tick(bot_app)  # the first tick after the flood control lifts
+
+    cards = [m["text"].split("\n")[:2] for m in alert_messages(standin, [bram])]
+    genuine = ["🚨 CRISISMELDING GZ-1042", "buurvrouw hoort geschreeuw"]
+    assert genuine in cards
+    # Five new alerts from Eva (her ceiling a minute), each once; her repeats joined them.
+    assert sorted(title for title, _ in cards if title != genuine[0]) == [
+        f"🚨 CRISISMELDING GZ-{3000 + n}" for n in range(5)
+    ]
+    async with sessionmaker() as session:
+        failed = list(
+            await session.scalars(
+                select(OutboxMessage.key).where(OutboxMessage.status == OutboxStatus.FAILED)
+            )
+        )
+    assert failed == []
+    told = [m["text"] for m in standin.bot_messages(eva.user_id)]
+    assert sum(t.startswith("Je crisismelding GZ-") and "opgeslagen" in t for t in told) == 5
+    assert sum("staat nog open: dit bericht hoort daarbij" in t for t in told) == 45
+    assert sum("in de afgelopen minuut" in t for t in told) == 150
+    assert not [t for t in told if TRY_AGAIN in t]
