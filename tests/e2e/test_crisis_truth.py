@@ -23,8 +23,7 @@ WAIT = timedelta(seconds=60)
 TRY_AGAIN = "Probeer het zo nog eens"
 
 
-@pytest.fixture
-def config() -> TeamConfig:
+def truth_config(**alerts) -> TeamConfig:
     return TeamConfig.model_validate(
         {
             "duties": {
@@ -44,9 +43,15 @@ def config() -> TeamConfig:
                 ],
                 "repeat": False,
                 "tick": "1h",  # ticks are run by hand
+                **alerts,
             },
         }
     )
+
+
+@pytest.fixture
+def config() -> TeamConfig:
+    return truth_config()
 
 
 @pytest.fixture
@@ -56,6 +61,11 @@ def scheduler_tick() -> float:
 
 @pytest.fixture
 async def team(member, sessionmaker, clock):
+    return await truth_team(member, sessionmaker, clock)
+
+
+async def truth_team(member, sessionmaker, clock):
+    """Bram on piket, Fleur second line, Sara team lead; Anna's family GZ-1042; evening."""
     people = await enrol_all(
         member,
         [
