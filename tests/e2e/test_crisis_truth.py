@@ -233,3 +233,24 @@ async def test_one_account_flooding_loses_nobody_elses_alert(
     assert sum("staat nog open: dit bericht hoort daarbij" in t for t in told) == 45
     assert sum("in de afgelopen minuut" in t for t in told) == 150
     assert not [t for t in told if TRY_AGAIN in t]
+
+
+async def test_a_failed_receipt_is_sent_later_and_never_asks_to_try_again(
+    team, standin, bot_app, clock
+):
+    """The alert is stored and sent, but Telegram refuses the reporter's receipt: it follows
+    once Telegram takes it again; the reporter is not told something went wrong."""
+    eva, bram = team["Eva"], team["Bram"]
+    standin.fail_randomly(["sendMessage"], 1.0, [{"error_code": 500}], chat_id=eva.user_id)
+    await eva.say("/crisis GZ-1042 moeder belt, vader dreigt")
+    assert card_about(standin, bram, "vader dreigt") is not None
+    assert standin.bot_messages(eva.user_id)[-1]["text"].startswith("Wat je kunt doen")  # /help
+    standin.fail_randomly(["sendMessage"], 0, [])
+    clock.advance(timedelta(seconds=2))
+    await run_alert_tick(bot_app)
+
+    told = [m["text"] for m in standin.bot_messages(eva.user_id)]
+    assert told[1:] == [
+        "Je crisismelding GZ-1042 is opgeslagen en onderweg naar de dienstdoende coach. "
+        "Ik laat je weten wie hem oppakt."
+    ]
