@@ -146,8 +146,9 @@ def _receipt(tr: Translator, intake: Intake) -> str:
     alert = intake.alert
     if intake.result is Taken.JOINED:
         return tr._(
-            "Your crisis alert %(code)s of %(when)s is still open: this message joins it, "
-            "nobody is alerted twice. I will tell you who takes it.",
+            "Your crisis alert %(code)s of %(when)s is still open, so no second alert was "
+            "made and nobody is alerted twice. I will tell you who takes it; tell them any "
+            "news.",
             code=alert.case_code,
             when=tr.datetime(alert.raised_at, WHEN),
         )

@@ -230,7 +230,7 @@ async def test_one_account_flooding_loses_nobody_elses_alert(
     assert failed == []
     told = [m["text"] for m in standin.bot_messages(eva.user_id)]
     assert sum(t.startswith("Je crisismelding GZ-") and "opgeslagen" in t for t in told) == 5
-    assert sum("staat nog open: dit bericht hoort daarbij" in t for t in told) == 45
+    assert sum("staat nog open, dus er is geen tweede melding gemaakt" in t for t in told) == 45
     assert sum("in de afgelopen minuut" in t for t in told) == 150
     assert not [t for t in told if TRY_AGAIN in t]
 
