@@ -205,8 +205,8 @@ async def test_one_account_flooding_loses_nobody_elses_alert(
                 partner.user_id, "/crisis GZ-1042 buurvrouw hoort geschreeuw"
             )
         await standin.send_message(eva.user_id, f"/crisis GZ-{3000 + number % 20} nood {number}")
-    await partner.reply()  # handled
-    await eva.say("/help")  # all of Eva's are handled before this one
+    await eva.say("/help")  # settles: every message sent so far is handled
+    await partner.reply()  # the partner's receipt
     for _ in range(40):  # longer than 30 tries of one second each
         clock.advance(timedelta(seconds=1))
         await run_alert_tick(bot_app)
