@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Annotated, NoReturn, TypeVar
@@ -16,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from bot import schema
 from bot.db import make_engine, make_sessionmaker
 from bot.i18n import Translator, translator
-from bot.settings import Settings
+from bot.log_setup import configure_logging
+from bot.private_files import restrict_process_umask
+from bot.settings import Settings, credentials_directory
 from bot.team_config import ConfigFileError, TeamConfig, load_team_config
 
 T = TypeVar("T")
@@ -52,7 +53,7 @@ def cli_translator() -> Translator:
 
 def load_settings() -> Settings:
     try:
-        return Settings()
+        return Settings(_secrets_dir=credentials_directory())
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]) if err["loc"] else "settings"
@@ -145,6 +146,7 @@ def run() -> None:
     from bot.runner import check_token, run_bot
 
     env = Env()
+    configure_logging(env.settings.log_level, env.settings.log_format, env.settings.token)
     if env.settings.token is None:
         fail_setting(
             env.tr,
@@ -175,6 +177,7 @@ def run() -> None:
 
 from bot import (  # noqa: E402,F401 - registers commands
     cli_audit,
+    cli_backup,
     cli_cases,
     cli_coach,
     cli_import,
@@ -185,12 +188,10 @@ from bot import (  # noqa: E402,F401 - registers commands
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    # Our own lines say what the schema command did; Alembic's chatter would hide errors.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # Databases, exports and backups hold case codes and who works where: owner-only.
+    restrict_process_umask()
+    # Until a command that runs the bot applies LOG_LEVEL and LOG_FORMAT (run, sandbox).
+    configure_logging()
     try:
         app()
     except SQLAlchemyError as exc:

@@ -9,6 +9,7 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli import Env, app, fail
+from bot.private_files import write_private
 from bot.scheduling.clock import SystemClock
 from bot.services.audit_export import day_start, rows_since, to_csv
 from bot.services.roster_input import parse_day
@@ -44,7 +45,7 @@ def audit_export(
         typer.echo(content, nl=False)
         return
     try:
-        csv.write_text(content, encoding="utf-8")
+        write_private(csv, content.encode("utf-8"))
     except OSError as exc:
         fail(tr._("Cannot write %(path)s: %(problem)s", path=str(csv), problem=exc.strerror))
     typer.echo(

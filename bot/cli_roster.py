@@ -9,6 +9,7 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli import Env, fail, roster_app
+from bot.private_files import write_private
 from bot.roster_text import when
 from bot.scheduling.clock import SystemClock
 from bot.services.roster_ics import DEFAULT_WEEKS, Export, load_export, to_ics
@@ -40,7 +41,7 @@ def roster_export(
         typer.echo(content.decode(), nl=False)
         return
     try:
-        ics.write_bytes(content)
+        write_private(ics, content)
     except OSError as exc:
         fail(tr._("Cannot write %(path)s: %(problem)s", path=str(ics), problem=exc.strerror))
     typer.echo(

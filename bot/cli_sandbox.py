@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +12,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli import Env, app, cli_translator, fail, fail_setting
+from bot.cli import Env, app, cli_translator, fail, fail_setting, load_settings
 from bot.demo_data import (
     DEMO_CONFIG_PATH,
     DemoDataRefused,
@@ -21,6 +20,7 @@ from bot.demo_data import (
     demo_config,
     load_demo_data,
 )
+from bot.log_setup import configure_logging
 from bot.scheduling.clock import SystemClock
 from bot.settings import Settings
 from bot.team_config import ConfigFileError, TeamConfig, load_team_config
@@ -45,9 +45,9 @@ def sandbox(
     from bot.sandbox.run import Sandbox  # the bot and its handlers load only for this command
 
     tr = cli_translator()
-    # A line per request and per scheduler tick would bury what the sandbox has to say.
-    for chatty in ("aiohttp.access", "apscheduler"):
-        logging.getLogger(chatty).setLevel(logging.WARNING)
+    # LOG_LEVEL and LOG_FORMAT apply here too; per-request and per-tick lines stay quiet.
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format)
     url = _database_url(database_url)
     team = demo_config() if config is None else _team_config(config)
     box = Sandbox(url, team, port=port, say=typer.echo)

@@ -7,10 +7,13 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from bot.private_files import prepare_sqlite_file
+
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
+        prepare_sqlite_file(engine.url.database)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 

@@ -27,7 +27,7 @@ DOMAIN = "messages"
 
 def locales_dir() -> Path:
     override = os.environ.get("ACHTERVANG_LOCALES_DIR")
-    return Path(override) if override else Path(__file__).resolve().parent.parent / "locales"
+    return Path(override) if override else Path(__file__).resolve().parent / "locales"
 
 
 def N_(message: str) -> str:

@@ -5,8 +5,10 @@ Only what differs per installation lives here; team rules live in the team confi
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +28,16 @@ _DRIVER_ALIASES = {
 }
 
 
+def credentials_directory() -> Path | None:
+    """Where systemd's LoadCredential= (or a container's secrets) put one file per setting.
+
+    A file there named like a setting (TELEGRAM_BOT_TOKEN, DATABASE_URL) supplies its value,
+    so secrets need not sit in the environment; an environment variable still wins.
+    """
+    found = os.environ.get("CREDENTIALS_DIRECTORY")
+    return Path(found) if found and Path(found).is_dir() else None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
@@ -36,6 +48,18 @@ class Settings(BaseSettings):
     telegram_bot_username: str | None = Field(default=None, alias="TELEGRAM_BOT_USERNAME")
     database_url: str = Field(default="sqlite:///achtervang.sqlite3", alias="DATABASE_URL")
     config_path: Path | None = Field(default=None, alias="ACHTERVANG_CONFIG")
+    # Logging for operators (bot/log_setup.py).
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", alias="LOG_LEVEL"
+    )
+    log_format: Literal["text", "json"] = Field(default="text", alias="LOG_FORMAT")
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object, info) -> object:
+        if not isinstance(value, str):
+            return value
+        return value.upper() if info.field_name == "log_level" else value.lower()
 
     @field_validator("telegram_bot_token")
     @classmethod
