@@ -83,7 +83,13 @@ class AlertConfig(_Strict):
     # its recipients and its reporter, with the time it was written.
     late_after: timedelta = timedelta(minutes=2)
 
-    @field_validator("resolve_reminder_after", "tick", "late_after", mode="before")
+    # Flood control. A /crisis for the same family by the same reporter while their alert is
+    # still open and younger than this joins it instead of alerting anyone again.
+    join_window: timedelta = timedelta(minutes=10)
+    # New alerts one reporter may raise in a minute; more are refused, with a message.
+    max_new_per_minute: int = Field(default=5, ge=1, le=1000)
+
+    @field_validator("resolve_reminder_after", "tick", "late_after", "join_window", mode="before")
     @classmethod
     def _duration(cls, value: object) -> object:
         return parse_duration(value)

@@ -18,16 +18,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot.alert_text import card, taken_line
 from bot.crisis_receipt import receipt, unknown_code_question
 from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import excerpt
 from bot.handlers.replies import reply
-from bot.models import Coach
+from bot.i18n import Translator
+from bot.roster_text import WHEN
 from bot.scheduling import jobs
-from bot.scheduling.alert_notices import card_facts
 from bot.scheduling.dispatcher import dispatch_due, send_claimed
-from bot.services import alert_closing, alerts, inbox, parsing
+from bot.services import alert_closing, alert_intake, alerts, inbox, parsing
+from bot.services.alert_intake import Intake, Taken
 from bot.services.alerts import Answer, Outcome
 from bot.services.code_suggestions import close_codes
 
@@ -121,27 +121,67 @@ async def cancel(update: Update, context: AchtervangContext) -> int:
 
 async def _raise(update: Update, context: AchtervangContext, code: str, text: str) -> None:
     runtime, tr = context.runtime, context.tr
+    message = update.effective_message
+    now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
-        raised = await alerts.raise_and_claim(
+        intake = await alert_intake.take_in(
             session,
             runtime.config,
             reporter=context.coach,
             code=code,
             text=text,
-            now=runtime.clock.now(),
+            now=now,
             # When the message with the crisis text was written, not when it reached us.
-            written_at=update.effective_message.date,
+            written_at=message.date,
         )
-        # With the alert, so a restart cut short after this commit does not raise it again.
-        await inbox.mark_handled(session, [update.update_id], runtime.clock.now())
-        await session.commit()
-        # The first step goes out before anything else, also ahead of the reporter's receipt.
-        await send_claimed(context.bot, runtime, session, raised.claimed)
-        alert = raised.alert
-        unknown = alert.case_id is None
-        suggestions = await close_codes(session, context.coach, code) if unknown else []
+        # With the alert (or the refusal), so a restart cut short after this commit does not
+        # take the same update in again.
+        await inbox.mark_handled(session, [update.update_id], now)
+        if intake.result is Taken.REFUSED:
+            await session.commit()
+        else:
+            # Through the outbox: once the alert is stored, a failed receipt is retried, never
+            # turned into "something went wrong, try again" (which invites a second alert).
+            ref = f"{message.chat_id}:{message.message_id}"
+            unknown = intake.result is Taken.NEW and intake.alert.case_id is None
+            suggestions = await close_codes(session, context.coach, code) if unknown else []
+            receipts = await alert_intake.store_receipt(
+                session,
+                intake.alert,
+                context.coach,
+                _receipt(tr, intake, text, suggestions),
+                ref,
+                now,
+            )
+            await session.commit()
+            # The first step goes out before anything else, also ahead of the receipt.
+            await send_claimed(context.bot, runtime, session, [*intake.claimed, *receipts])
+    if intake.result is Taken.REFUSED:
+        await message.reply_text(
+            tr._(
+                "You have raised %(count)s crisis alerts in the last minute, as many as I take "
+                "from one person. Nothing was sent for %(code)s. If it is urgent, phone the "
+                "coach on duty or the team lead; in a minute you can send it again.",
+                count=runtime.config.alerts.max_new_per_minute,
+                code=excerpt(code.upper()),
+            )
+        )
+        return
     _dispatch_in_background(context)
-    await update.effective_message.reply_text(receipt(tr, alert, text, suggestions))
+
+
+def _receipt(tr: Translator, intake: Intake, text: str, suggestions: list[str]) -> str:
+    alert = intake.alert
+    if intake.result is Taken.JOINED:
+        return tr._(
+            "Your crisis alert %(code)s of %(when)s is still open, so no second alert was "
+            "made and nobody is alerted twice. I will tell you who takes it; tell them any "
+            "news.",
+            code=alert.case_code,
+            when=tr.datetime(alert.raised_at, WHEN),
+        )
+    # A new alert: unknown code, late arrival and a cut text are said (bot/crisis_receipt.py).
+    return receipt(tr, alert, text, suggestions)
 
 
 async def answer_alert(update: Update, context: AchtervangContext) -> None:
@@ -161,15 +201,23 @@ async def answer_alert(update: Update, context: AchtervangContext) -> None:
         else:
             result = await alerts.decline(session, runtime.config, alert_id, coach, now)
         await session.commit()
+    # Every alert message (the taker's own too) is brought up to date through the outbox,
+    # with retries; the short answer to the button is all that is sent from here, and its
+    # failing holds nothing else up.
     if result.outcome is Outcome.TAKEN:
-        await query.answer(tr._("It's yours. The reporter is told you are on it."))
-        await _mark_taken(context, result)
+        answer = tr._("It's yours. The reporter is told you are on it.")
     elif result.outcome is Outcome.DECLINED:
-        await query.answer(tr._("Understood: the alert goes to the next person now."))
-        await query.edit_message_reply_markup(None)
+        answer = tr._("Understood: the alert goes to the next person now.")
     else:
-        await reply(update, _refusal(context, result))
-    # A decline's next step and the reporter's notice go out now, not at the next tick.
+        answer = _refusal(context, result)
+    try:
+        if result.outcome in (Outcome.TAKEN, Outcome.DECLINED):
+            await query.answer(answer)
+        else:
+            await reply(update, answer)
+    except TelegramError as exc:
+        log.warning("could not answer an alert button: %s", exc)
+    # The edits, a decline's next step and the reporter's notice go out now, not at a tick.
     await dispatch_due(context.bot, runtime)
     await jobs.wake_at_next_deadline(context.application)
 
@@ -193,25 +241,6 @@ def _refusal(context: AchtervangContext, result: Answer) -> str:
     if result.outcome is Outcome.NOT_YOURS:
         return tr._("This alert was not sent to you.")
     return tr._("This alert is closed.")
-
-
-async def _mark_taken(context: AchtervangContext, result: Answer) -> None:
-    """Every alert message already shown now says who took it, without buttons."""
-    runtime = context.runtime
-    async with runtime.sessionmaker() as session:
-        facts = await card_facts(session, result.alert, runtime.clock.now())
-        coaches = {c.id: c for c in [await session.get(Coach, cid) for _, _, cid in result.shown]}
-    for chat_id, message_id, coach_id in result.shown:
-        tr = runtime.translator(coaches[coach_id].language)
-        text = (
-            card(tr, result.alert, facts)
-            + "\n\n"
-            + taken_line(tr, result.taken_by.name, result.alert)
-        )
-        try:
-            await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
-        except TelegramError as exc:
-            log.warning("could not update alert message %s/%s: %s", chat_id, message_id, exc)
 
 
 _TEXT = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE

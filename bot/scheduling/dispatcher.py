@@ -8,22 +8,22 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
-from bot.models import Coach, OutboxMessage, OutboxStatus
+from bot.models import Alert, AlertStatus, Coach, OutboxMessage, OutboxStatus
 from bot.rate_limit import URGENT
 from bot.runtime import Runtime
 from bot.scheduling import outbox
-from bot.scheduling.notices import Obsolete, Probe, Text
+from bot.scheduling.notices import Edit, Obsolete, Probe, Text
 from bot.scheduling.planner import Planner, team_leads
 from bot.scheduling.renderers import RENDERERS
 from bot.services import audit
-from bot.services.alerts import recipient_unreachable
+from bot.services.alerts import ALERT_KIND, edit_message, recipient_unreachable
 
 log = logging.getLogger(__name__)
 # Rounds of claiming per tick: enough for follow-ups, bounded against a runaway loop.
@@ -33,6 +33,17 @@ MAX_ROUNDS = 5
 CONCURRENT_SENDS = 8
 # Seconds a send's commit waits for its turn (see _turn).
 TURN_WAIT = 0.05
+_RELEASE = (
+    update(OutboxMessage)
+    .where(
+        OutboxMessage.id.in_(bindparam("ids", expanding=True)),
+        OutboxMessage.status == OutboxStatus.SENDING,
+    )
+    .values(status=OutboxStatus.PENDING)
+    .execution_options(synchronize_session=False)
+)
+# Read once a message is marked sent; locks the alert's row on PostgreSQL (see _closed_meanwhile).
+_ALERT_STATUS = select(Alert.status).where(Alert.id == bindparam("id")).with_for_update()
 
 
 class Unreachable(Exception):
@@ -64,9 +75,21 @@ async def send_claimed(
     decide the recipients (still referenced, so still in the session) for rendering, so the
     first alert goes out with the fewest round trips. They go ahead of any other message
     waiting for Telegram's rate limit: nobody has been alerted to this crisis yet."""
+    waiting = [row.id for row in rows]
     for row in rows:
-        await _send_row(bot, runtime, session, row, urgent=True)
-        await session.commit()
+        try:
+            await _send_row(bot, runtime, session, row, urgent=True)
+            await _closed_meanwhile(session, row, runtime.clock.now())
+            await session.commit()
+            waiting.remove(row.id)
+        except Exception:
+            # Stored already: whatever went wrong here, the dispatcher sends the rest, and the
+            # caller (who has told nobody yet) is not made to report a failure.
+            log.exception("sending a new alert's messages failed; the dispatcher retries them")
+            await session.rollback()
+            await session.execute(_RELEASE, {"ids": waiting})
+            await session.commit()
+            return
 
 
 async def _deliver_all(bot: ExtBot, runtime: Runtime, rows: list[OutboxMessage]) -> None:
@@ -88,6 +111,7 @@ async def _deliver(
         row = await session.merge(claimed, load=False)
         await _send_row(bot, runtime, session, row)
         async with _turn(turns):
+            await _closed_meanwhile(session, row, runtime.clock.now())
             await session.commit()
 
 
@@ -130,6 +154,9 @@ async def _send_row(
             if isinstance(outcome, Probe):
                 await bot.send_chat_action(chat_id, ChatAction.TYPING)
                 outbox.mark_sent(row, now, None)
+            elif isinstance(outcome, Edit):
+                await _edit(bot, chat_id, outcome)
+                outbox.mark_sent(row, now, outcome.message_id)
             else:
                 message_id = await _send(bot, chat_id, outcome, urgent)
                 outbox.mark_sent(row, now, message_id)
@@ -150,8 +177,9 @@ async def _send_row(
         if row.kind == "alert":
             await recipient_unreachable(session, runtime.config, row.key, now)
     except RetryAfter as exc:
+        # Telegram's flood control: wait as long as it says; not a failure of this message.
         wait = exc.retry_after
-        outbox.retry_later(
+        outbox.throttled(
             row,
             now,
             f"retry after {wait}",
@@ -171,6 +199,21 @@ async def _send_row(
             .where(OutboxMessage.id == row_id)
             .values(status=OutboxStatus.FAILED, last_error="internal error, see the log")
         )
+
+
+async def _closed_meanwhile(session: AsyncSession, row: OutboxMessage, now: datetime) -> None:
+    """An alert message that went out while the alert was taken (or given up) still shows
+    its buttons: queue its edit. The row is written as sent before the alert's state is read,
+    and a take writes the alert before it reads which messages were sent, so one of the two
+    always sees the other: on PostgreSQL the alert's row lock orders them, on SQLite the one
+    write lock does."""
+    if row.kind != ALERT_KIND or row.status != OutboxStatus.SENT or row.message_id is None:
+        return
+    await session.flush()
+    alert_id = row.payload["alert_id"]
+    status = await session.scalar(_ALERT_STATUS, {"id": alert_id})
+    if status is not None and status != AlertStatus.OPEN:
+        await outbox.enqueue_all(session, [edit_message(alert_id, row.key, row.coach_id, now)])
 
 
 def _chat_of(row: OutboxMessage, coach: Coach | None) -> int:
@@ -198,6 +241,15 @@ async def _send(bot: ExtBot, chat_id: int, text: Text, urgent: bool) -> int:
         )
         message_id = message.message_id
     return message_id
+
+
+async def _edit(bot: ExtBot, chat_id: int, edit: Edit) -> None:
+    try:
+        await bot.edit_message_text(edit.text, chat_id=chat_id, message_id=edit.message_id)
+    except BadRequest as exc:
+        # Already as it should be (an earlier try reached Telegram, its answer did not).
+        if "not modified" not in str(exc).lower():
+            raise
 
 
 async def _report_unreachable(

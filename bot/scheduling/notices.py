@@ -31,6 +31,14 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Replace the text of a message the bot sent earlier (its buttons go)."""
+
+    text: str
+    message_id: int
+
+
+@dataclass(frozen=True)
 class Obsolete:
     reason: str
 
@@ -40,7 +48,7 @@ class Probe:
     """Check the recipient can be reached without telling them anything."""
 
 
-Outcome = Text | Obsolete | Probe
+Outcome = Text | Edit | Obsolete | Probe
 Render = Callable[
     [AsyncSession, TeamConfig, OutboxMessage, Translator, datetime], Awaitable[Outcome]
 ]

@@ -5,28 +5,32 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, case, select, update
+from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import OutboxMessage, OutboxStatus
+from bot.models import Alert, OutboxMessage, OutboxStatus
 from bot.operations import instance, metrics
 
 MAX_ATTEMPTS = 8
 # Crisis alerts: retried fast and long, and resent after a crash (a family in crisis must not
 # be lost to a crash; a second copy of an alert is the lesser harm).
-# A coach on a home visit who did not check out is as urgent as a crisis (issue 22).
+# They never give up while Telegram only fails for a while (their renderers decide when they
+# are no longer news), except after a day of failing. A coach on a home visit who did not check
+# out is as urgent as a crisis (issue 22).
 URGENT_KINDS = frozenset(
     {
         "alert",
         "alert_taken",
         "alert_unanswered",
+        "alert_edit",
+        "alert_receipt",
         "visit_reminder",
         "visit_last_call",
         "visit_alerted",
     }
 )
-URGENT_MAX_ATTEMPTS = 30
+URGENT_MAX_AGE = timedelta(days=1)
 
 
 def backoff(attempts: int, urgent: bool = False) -> timedelta:
@@ -135,17 +139,37 @@ async def enqueue_all(
     return []
 
 
-# Crisis alerts first: a backlog of roster notices must not hold one up.
+# Crisis alerts first: a backlog of roster notices must not hold one up. Among them, in turns
+# per reporter: each reporter's first waiting message, then each one's second, and so on, so
+# one account's burst (or its retries under Telegram's flood control) does not hold up another
+# reporter's alert. Roster notices have no reporter and share one queue.
 _URGENT_FIRST = case((OutboxMessage.kind.in_(URGENT_KINDS), 0), else_=1)
 _PENDING = OutboxMessage.status == OutboxStatus.PENDING
+_DUE_NOW = and_(_PENDING, OutboxMessage.due_at <= bindparam("now"))
+_ALERT_OF_ROW = Alert.id == OutboxMessage.payload["alert_id"].as_integer()
+_TURNS = (
+    select(
+        OutboxMessage.id,
+        func.row_number()
+        .over(partition_by=Alert.reporter_id, order_by=(OutboxMessage.due_at, OutboxMessage.id))
+        .label("turn"),
+    )
+    .outerjoin(Alert, _ALERT_OF_ROW)
+    .where(_DUE_NOW)
+    .subquery("turns")
+)
+_REPORTERS = select(Alert.id, Alert.reporter_id).where(
+    Alert.id.in_(bindparam("ids", expanding=True))
+)
 # Picked once (materialised: PostgreSQL would otherwise re-run the limited pick while
 # updating, and find more rows once the first ones are no longer pending).
 _PICK = (
     select(OutboxMessage.id)
-    .where(_PENDING, OutboxMessage.due_at <= bindparam("now"))
-    .order_by(_URGENT_FIRST, OutboxMessage.due_at, OutboxMessage.id)
+    .join(_TURNS, _TURNS.c.id == OutboxMessage.id)
+    .where(_DUE_NOW)
+    .order_by(_URGENT_FIRST, _TURNS.c.turn, OutboxMessage.due_at, OutboxMessage.id)
     .limit(bindparam("limit"))
-    .with_for_update(skip_locked=True)
+    .with_for_update(skip_locked=True, of=OutboxMessage)
     .cte("pick")
     .prefix_with("MATERIALIZED", dialect="postgresql")
 )
@@ -182,8 +206,22 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> li
         return []
     params = {"now": now, "limit": limit, "owner": instance.ID, "until": now + instance.CLAIM_LEASE}
     rows = list(await session.scalars(_CLAIM, params))
-    urgent = URGENT_KINDS
-    return sorted(rows, key=lambda r: (r.kind not in urgent, r.due_at, r.id))
+    return await _in_turns(session, rows)
+
+
+async def _in_turns(session: AsyncSession, rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """The pick's order again (RETURNING keeps none): urgent first, then in turns per
+    reporter, the dispatcher sending them in this order."""
+    alert_ids = {row.payload.get("alert_id") for row in rows} - {None}
+    found = await session.execute(_REPORTERS, {"ids": list(alert_ids)}) if alert_ids else []
+    reporter: dict[int, int] = {alert_id: reporter_id for alert_id, reporter_id in found}
+    turns: dict[int | None, int] = {}
+    ranked = []
+    for row in sorted(rows, key=lambda r: (r.due_at, r.id)):
+        source = reporter.get(row.payload.get("alert_id"))
+        turns[source] = turns.get(source, 0) + 1
+        ranked.append((row.kind not in URGENT_KINDS, turns[source], row.due_at, row.id, row))
+    return [entry[-1] for entry in sorted(ranked, key=lambda e: e[:4])]
 
 
 def mark_sent(row: OutboxMessage, now: datetime, message_id: int | None) -> None:
@@ -206,12 +244,23 @@ def mark_failed(row: OutboxMessage, error: str) -> None:
 def retry_later(
     row: OutboxMessage, now: datetime, error: str, wait: timedelta | None = None
 ) -> None:
-    """Back to pending after a transient failure (after `wait` when Telegram said how long),
-    or failed after too many attempts."""
+    """Back to pending after a transient failure (after `wait` when given), or failed: a
+    roster notice after too many attempts, an urgent message after failing for a day."""
     urgent = row.kind in URGENT_KINDS
-    if row.attempts >= (URGENT_MAX_ATTEMPTS if urgent else MAX_ATTEMPTS):
+    if urgent and now - row.created_at >= URGENT_MAX_AGE:
+        mark_failed(row, f"gave up after a day and {row.attempts} attempts: {error}")
+        return
+    if not urgent and row.attempts >= MAX_ATTEMPTS:
         mark_failed(row, f"gave up after {row.attempts} attempts: {error}")
         return
     row.status = OutboxStatus.PENDING
     row.last_error = error[:1000]
     row.due_at = now + (wait if wait is not None else backoff(row.attempts, urgent))
+
+
+def throttled(row: OutboxMessage, now: datetime, error: str, wait: timedelta) -> None:
+    """Telegram's flood control asked to wait: the message waits that long and the try does
+    not count as a failed attempt (a burst elsewhere must not use up this message's tries)."""
+    row.attempts = max(0, row.attempts - 1)
+    retry_later(row, now, error, wait)
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.scheduling.alert_edits import RENDERERS as EDIT_RENDERERS
 from bot.scheduling.alert_notices import ALERT_RENDERERS
 from bot.scheduling.backup_notices import RENDERERS as BACKUP_RENDERERS
 from bot.scheduling.case_notices import RENDERERS as CASE_RENDERERS
@@ -13,6 +14,7 @@ from bot.scheduling.waitlist_notices import RENDERERS as WAITLIST_RENDERERS
 RENDERERS: dict[str, Render] = {
     **ROSTER_RENDERERS,
     **ALERT_RENDERERS,
+    **EDIT_RENDERERS,
     **CASE_RENDERERS,
     **BACKUP_RENDERERS,
     **WAITLIST_RENDERERS,

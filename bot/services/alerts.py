@@ -8,6 +8,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +35,10 @@ from bot.team_config import TeamConfig
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$")
 MAX_TEXT = 500
 ALERT_KIND = "alert"
+# Brings an alert message already shown up to date (bot/scheduling/alert_edits.py).
+EDIT_KIND = "alert_edit"
+# The reporter's "stored and on its way", sent through the outbox so a failure is retried.
+RECEIPT_KIND = "alert_receipt"
 
 
 class Outcome(enum.StrEnum):
@@ -50,8 +55,6 @@ class Answer:
     outcome: Outcome
     alert: Alert | None = None
     taken_by: Coach | None = None
-    # Alert messages already shown, as (chat id, message id, coach id): to edit after a take.
-    shown: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 # Built once: the statements on the way to the first alert message.
@@ -297,6 +300,7 @@ async def _give_up(session: AsyncSession, alert: Alert, now: datetime) -> None:
         detail=f"alert {alert.id}",
     )
     metrics.alert_unanswered()
+    await edit_shown(session, alert.id, now)
     leads = await session.scalars(
         select(Coach.id).where(Coach.role == Role.TEAMLEAD, Coach.active.is_(True))
     )
@@ -331,7 +335,50 @@ async def next_deadline(session: AsyncSession) -> datetime | None:
     return await session.scalar(_NEXT_DEADLINE)
 
 
-async def _shown(session: AsyncSession, alert_id: int) -> list[tuple[int, int, int]]:
+def edit_message(
+    alert_id: int, shown_key: str, coach_id: int, now: datetime, why: str = "closed"
+) -> dict[str, Any]:
+    """An outbox row that brings the alert message stored under `shown_key` up to date. One
+    per message and reason: the edit is worded when it is sent, from the state by then."""
+    return outbox.message(
+        key=f"alert-edit:{why}:{shown_key}",
+        kind=EDIT_KIND,
+        coach_id=coach_id,
+        due_at=now,
+        now=now,
+        payload={"alert_id": alert_id, "of": shown_key},
+    )
+
+
+_SHOWN = select(OutboxMessage.key, AlertRecipient.coach_id).join(
+    AlertRecipient, AlertRecipient.outbox_key == OutboxMessage.key
+)
+
+
+async def edit_shown(
+    session: AsyncSession, alert_id: int, now: datetime, coach_id: int | None = None
+) -> None:
+    """Queues an edit for every message of the alert already sent (of one coach, if given).
+    A message still on its way gets its edit from the dispatcher once it is sent: it reads
+    the alert's state after marking the message sent, and the change calling for edits
+    writes the alert before reading which messages were sent (see dispatcher)."""
+    query = _SHOWN.where(
+        AlertRecipient.alert_id == alert_id,
+        OutboxMessage.status == OutboxStatus.SENT,
+        OutboxMessage.message_id.is_not(None),
+    )
+    why = "closed"
+    if coach_id is not None:
+        query = query.where(AlertRecipient.coach_id == coach_id)
+        why = "declined"
+    rows = (await session.execute(query)).all()
+    await outbox.enqueue_all(
+        session, [edit_message(alert_id, key, coach, now, why) for key, coach in rows]
+    )
+
+
+async def shown(session: AsyncSession, alert_id: int) -> list[tuple[int, int, int]]:
+    """The alert's messages on screen, as (chat id, message id, coach id)."""
     rows = await session.execute(
         select(OutboxMessage.message_id, Coach.telegram_user_id, Coach.id)
         .join(AlertRecipient, AlertRecipient.outbox_key == OutboxMessage.key)
@@ -343,11 +390,6 @@ async def _shown(session: AsyncSession, alert_id: int) -> list[tuple[int, int, i
         )
     )
     return [(chat, message, coach) for message, chat, coach in rows if chat is not None]
-
-
-async def shown(session: AsyncSession, alert_id: int) -> list[tuple[int, int, int]]:
-    """The alert's messages on screen, as (chat id, message id, coach id)."""
-    return await _shown(session, alert_id)
 
 
 async def end_safety(session: AsyncSession, alert_id: int, now: datetime) -> bool:
@@ -419,8 +461,9 @@ async def take(session: AsyncSession, alert_id: int, coach: Coach, now: datetime
             now=now,
             payload={"alert_id": alert.id},
         )
+    await edit_shown(session, alert.id, now)
     await session.flush()
-    return Answer(Outcome.TAKEN, alert, coach, await _shown(session, alert.id))
+    return Answer(Outcome.TAKEN, alert, coach)
 
 
 async def decline(
@@ -444,6 +487,8 @@ async def decline(
         return Answer(Outcome.NOT_YOURS, alert)
     for recipient in mine:
         recipient.declined_at = recipient.declined_at or now
+    await session.flush()
+    await edit_shown(session, alert.id, now, coach_id=coach.id)
     audit.record(
         session,
         at=now,

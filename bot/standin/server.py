@@ -1,5 +1,6 @@
 """HTTP routes: the Bot API under /bot{token}/, file downloads, and the /control/ side."""
 
+import asyncio
 import copy
 import inspect
 import logging
@@ -87,10 +88,12 @@ class _Dropped(Exception):
 
 
 async def _answer(world: World, method: str, params: dict[str, Any], uploads: dict) -> Any:
-    fault = world.take_fault(method)
+    fault = world.take_fault(method, params)
+    if fault is not None and fault.delay:
+        await asyncio.sleep(fault.delay)
     if fault is not None and fault.drop:
         raise _Dropped
-    if fault is not None:
+    if fault is not None and fault.error_code:
         raise ApiError(fault.error_code, fault.description, fault.retry_after)
     handler = METHODS.get(method.lower())
     if handler is None:

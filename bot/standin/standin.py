@@ -1,6 +1,7 @@
 """BotApiStandIn: run the stand-in and act as Telegram's users from Python tests."""
 
 import copy
+import random
 from collections.abc import Callable
 from types import TracebackType
 from typing import Self
@@ -287,15 +288,51 @@ class BotApiStandIn:
         """Answer the next `times` calls of `method` with an error; 429 if retry_after is set.
         With drop=True the connection is closed instead, before the call is carried out (the
         client sees a network error, and nothing happened)."""
-        code = error_code or (429 if retry_after is not None else 500)
-        if description is None and code == 429:
-            description = "Too Many Requests" + (
-                f": retry after {retry_after}" if retry_after is not None else ""
-            )
-        elif description is None:
-            description = _DEFAULT_DESCRIPTIONS.get(code, "Internal Server Error")
-        fault = Fault(code, description, retry_after, times, drop)
+        fault = _fault(error_code, description, retry_after, times, drop)
         self._world.faults.setdefault(method.lower(), []).append(fault)
+
+    def slow_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` correctly, but only after `seconds`."""
+        fault = Fault(0, "", None, times, delay=seconds)
+        self._world.faults.setdefault(method.lower(), []).append(fault)
+
+    def fail_randomly(
+        self,
+        methods: list[str],
+        fraction: float,
+        faults: list[dict],
+        *,
+        seed: int = 0,
+        chat_id: int | None = None,
+    ) -> None:
+        """From now on answer about `fraction` of the calls of each of `methods` (those to
+        `chat_id` only, if given: Telegram's flood control is per chat) with one of `faults`
+        (fail_next's keyword arguments, without times), picked at random from a seeded
+        source; fraction 0 stops it. Faults queued with fail_next come first."""
+        for method in methods:
+            if not fraction:
+                self._world.random_faults.pop(method.lower(), None)
+                continue
+            picks = [_fault(**fault, times=1) for fault in faults]
+            source = random.Random(f"{seed}:{method}")
+            self._world.random_faults[method.lower()] = (fraction, picks, source, chat_id)
+
+
+def _fault(
+    error_code: int | None = None,
+    description: str | None = None,
+    retry_after: int | None = None,
+    times: int = 1,
+    drop: bool = False,
+) -> Fault:
+    code = error_code or (429 if retry_after is not None else 500)
+    if description is None and code == 429:
+        description = "Too Many Requests" + (
+            f": retry after {retry_after}" if retry_after is not None else ""
+        )
+    elif description is None:
+        description = _DEFAULT_DESCRIPTIONS.get(code, "Internal Server Error")
+    return Fault(code, description, retry_after, times, drop)
 
 
 def _summary(message: dict) -> str:

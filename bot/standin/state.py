@@ -7,6 +7,7 @@ Signal, so control calls such as block() can stay plain functions.
 import asyncio
 import copy
 import json
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,6 +64,9 @@ class Fault:
     times: int
     # Close the connection without an answer (before the call is carried out).
     drop: bool = False
+    # Seconds to wait before answering (or failing): a slow Telegram. With error_code 0 the
+    # call is then carried out as usual.
+    delay: float = 0.0
 
 
 def scope_key(scope: dict | None, language_code: str) -> tuple[str, str]:
@@ -108,6 +112,9 @@ class World:
         self.unsupported_calls: list[str] = []
         self.api_errors: list[dict] = []
         self.faults: dict[str, list[Fault]] = {}
+        # method -> (fraction of calls, the faults to pick from, seeded random source, and
+        # the one chat it applies to, if only one)
+        self.random_faults: dict[str, tuple[float, list[Fault], random.Random, int | None]] = {}
         self.closing = False
         self.updates_signal = Signal()
         self.output_signal = Signal()
@@ -373,15 +380,24 @@ class World:
         self.files[file["file_id"]] = file
         return file
 
-    def take_fault(self, method: str) -> Fault | None:
+    def take_fault(self, method: str, params: dict[str, Any] | None = None) -> Fault | None:
         queue = self.faults.get(method.lower())
         if not queue:
-            return None
+            return self._random_fault(method.lower(), params or {})
         fault = queue[0]
         fault.times -= 1
         if fault.times <= 0:
             queue.pop(0)
         return fault
+
+    def _random_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
+        chosen = self.random_faults.get(method)
+        if chosen is None:
+            return None
+        fraction, faults, source, chat_id = chosen
+        if chat_id is not None and str(params.get("chat_id")) != str(chat_id):
+            return None
+        return source.choice(faults) if source.random() < fraction else None
 
     def close(self) -> None:
         self.closing = True

@@ -195,7 +195,7 @@ async def test_a_killed_bot_resumes_the_escalation_without_sending_twice(
         await poll(lambda: alerts_in(standin, BRAM), "the piket coach's alert")
         # Killed once the send is settled: a kill between Telegram's answer and that commit
         # resends the alert on purpose (see bot/scheduling/outbox.py, URGENT_KINDS).
-        await poll(lambda: alert_rows_sent(1), "the first step marked sent")
+        await poll(lambda: alert_rows_sent(2), "the first step and the receipt marked sent")
         assert alerts_in(standin, FLEUR) == []  # the second line's turn has not come yet
         first.send_signal(signal.SIGKILL)
         await asyncio.wait_for(first.wait(), 10)
@@ -206,7 +206,7 @@ async def test_a_killed_bot_resumes_the_escalation_without_sending_twice(
         await poll(lambda: alerts_in(standin, SARA), "the team lead's alert", 30)
         # The chain ends unanswered: the reporter and the team lead hear so.
         await poll(gave_up, "the alert given up", 30)
-        await poll(lambda: alert_rows_sent(5), "the last notices sent", 30)
+        await poll(lambda: alert_rows_sent(9), "the last notices and edits sent", 30)
         # Five more alert ticks: nothing else may go out.
         await asyncio.sleep(1.0)
     finally:
@@ -217,6 +217,12 @@ async def test_a_killed_bot_resumes_the_escalation_without_sending_twice(
 
     assert [len(alerts_in(standin, user)) for user in (BRAM, FLEUR, SARA)] == [1, 1, 1]
     assert alerts_in(standin, ANNA) == [] and alerts_in(standin, EVA) == []
+    # Every card now says nobody took it, without buttons.
+    for user in (BRAM, FLEUR, SARA):
+        assert [m.get("reply_markup") for m in alerts_in(standin, user)] == [None]
     assert await urgent_rows() == sorted(
-        [("alert", OutboxStatus.SENT, 1)] * 3 + [("alert_unanswered", OutboxStatus.SENT, 1)] * 2
+        [("alert", OutboxStatus.SENT, 1)] * 3
+        + [("alert_unanswered", OutboxStatus.SENT, 1)] * 2
+        + [("alert_receipt", OutboxStatus.SENT, 1)]
+        + [("alert_edit", OutboxStatus.SENT, 1)] * 3
     )

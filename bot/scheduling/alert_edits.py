@@ -1,0 +1,63 @@
+"""Outbox messages that bring alert messages up to date, and the reporter's receipt.
+
+An alert card on someone's screen must end up saying what is true now: taken (by whom),
+unanswered, or declined by that person. Such an edit is an outbox row like any other, so it
+is retried until Telegram has it, and it is worded when it is sent: whatever happened in
+between, the last edit shows the alert's state at that moment."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.alert_text import card, taken_line
+from bot.i18n import N_, Translator
+from bot.models import AlertRecipient, AlertStatus, Coach, OutboxMessage, OutboxStatus
+from bot.scheduling.alert_notices import _alert_and_case, card_facts
+from bot.scheduling.notices import Edit, Obsolete, Outcome, Render, Text
+from bot.services.alerts import EDIT_KIND, RECEIPT_KIND
+from bot.team_config import TeamConfig
+
+UNANSWERED = N_("⏱ Nobody took this alert in time; the team lead has been told.")
+DECLINED = N_("You said you can't; the alert went on to the next person.")
+# A receipt Telegram would not take for this long is no news any more.
+RECEIPT_MAX_AGE = timedelta(hours=1)
+
+_SHOWN = select(OutboxMessage).where(OutboxMessage.key == bindparam("key"))
+_DECLINED = select(AlertRecipient.declined_at).where(AlertRecipient.outbox_key == bindparam("key"))
+
+
+async def alert_edit(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    alert, _case = await _alert_and_case(session, row.payload["alert_id"])
+    shown = await session.scalar(_SHOWN, {"key": row.payload["of"]})
+    if alert is None or shown is None or shown.status != OutboxStatus.SENT:
+        return Obsolete("never shown")
+    if shown.message_id is None:
+        return Obsolete("never shown")
+    if alert.status in (AlertStatus.TAKEN, AlertStatus.RESOLVED) and alert.taken_by_id:
+        taker = await session.get(Coach, alert.taken_by_id)
+        line = taken_line(tr, taker.name if taker else "?", alert)
+    elif alert.status == AlertStatus.UNANSWERED:
+        line = tr._(UNANSWERED)
+    elif await session.scalar(_DECLINED, {"key": shown.key}) is not None:
+        line = tr._(DECLINED)
+    else:
+        return Obsolete("still open for them")
+    facts = await card_facts(session, alert, now)
+    return Edit(card(tr, alert, facts) + "\n\n" + line, shown.message_id)
+
+
+async def alert_receipt(
+    session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
+) -> Outcome:
+    """Worded by the handler that stored the alert (it knows what the reporter sent)."""
+    if now - row.created_at > RECEIPT_MAX_AGE:
+        return Obsolete("too late to be news")
+    return Text(list(row.payload["parts"]))
+
+
+RENDERERS: dict[str, Render] = {EDIT_KIND: alert_edit, RECEIPT_KIND: alert_receipt}
