@@ -263,4 +263,3 @@ def throttled(row: OutboxMessage, now: datetime, error: str, wait: timedelta) ->
     not count as a failed attempt (a burst elsewhere must not use up this message's tries)."""
     row.attempts = max(0, row.attempts - 1)
     retry_later(row, now, error, wait)
-
