@@ -29,12 +29,18 @@ from bot.scheduling.dispatcher import dispatch_due, send_claimed
 from bot.services import alert_closing, alert_intake, alerts, inbox, parsing
 from bot.services.alert_intake import Intake, Taken
 from bot.services.alerts import Answer, Outcome
+from bot.services.case_example import example_code
 from bot.services.code_suggestions import close_codes
 
 log = logging.getLogger(__name__)
 _PREFIX = "alert:"
 ASK_CODE, ASK_TEXT = range(2)
 _CODE_KEY = "crisis_code"
+
+
+async def _example(context: AchtervangContext) -> str:
+    async with context.runtime.sessionmaker() as session:
+        return await example_code(session, context.runtime.config)
 
 
 async def raise_crisis(update: Update, context: AchtervangContext) -> int:
@@ -44,9 +50,10 @@ async def raise_crisis(update: Update, context: AchtervangContext) -> int:
     if not args:
         await message.reply_text(
             tr._(
-                "Which family is it about? Send the case code, for example GZ-1042. "
+                "Which family is it about? Send the case code, for example %(example)s. "
                 "Next time you can send it all at once: /crisis CODE what is going on. "
-                "/cancel stops."
+                "/cancel stops.",
+                example=await _example(context),
             )
         )
         return ASK_CODE
@@ -55,8 +62,9 @@ async def raise_crisis(update: Update, context: AchtervangContext) -> int:
         await message.reply_text(
             tr._(
                 "'%(code)s' is not a case code (letters, digits and dashes, for example "
-                "GZ-1042). Nothing was sent.",
+                "%(example)s). Nothing was sent.",
                 code=excerpt(code),
+                example=await _example(context),
             )
         )
         return ConversationHandler.END
@@ -78,8 +86,9 @@ async def got_code(update: Update, context: AchtervangContext) -> int:
         await update.effective_message.reply_text(
             tr._(
                 "'%(code)s' is not a case code: letters, digits and dashes, for example "
-                "GZ-1042. Send the code again, or /cancel.",
-                code=code[:40],
+                "%(example)s. Send the code again, or /cancel.",
+                code=excerpt(code),
+                example=await _example(context),
             )
         )
         return ASK_CODE

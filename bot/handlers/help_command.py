@@ -16,9 +16,9 @@ def help_text(tr: Translator, role: Role) -> str:
         lines += [
             "",
             tr._(
-                "Home visit: send /visit with until when (for example /visit GZ-1042 until "
-                "15:30); if you have not pressed Safely back by then, I ask once more and then "
-                "alert the colleague on duty with your phone number and shared location."
+                "Home visit: send /visit with until when (for example /visit until 15:30, or "
+                "/visit CODE 90m); if you have not pressed Safely back by then, I ask once more "
+                "and then alert the colleague on duty with your phone number and shared location."
             ),
             tr._("In danger, send /sos: the colleague on duty is alerted at once."),
         ]

@@ -79,7 +79,7 @@ async def start_visit(update: Update, context: AchtervangContext) -> None:
         await update.effective_message.reply_text(
             tr._(
                 "Use: /visit [CODE] [until 15:30 | 90m] [note for colleagues], for example "
-                "/visit GZ-1042 until 15:30 aggression expected. Nothing was started."
+                "/visit until 15:30 aggression expected. Nothing was started."
             )
         )
         return

@@ -23,7 +23,8 @@ def shaped_like(code: str) -> str:
         return ("1042" * (size // 4 + 1))[:size]
 
     example = _DIGITS.sub(digits, code)
-    return example if example != code else code + "-1"
+    # The first code itself must not show through (a partner would learn it exists).
+    return example if example != code else _DIGITS.sub(lambda m: "0" * len(m[0]), code)
 
 
 async def example_code(session: AsyncSession, config: TeamConfig) -> str:
@@ -32,4 +33,11 @@ async def example_code(session: AsyncSession, config: TeamConfig) -> str:
     if config.cases.example_code:
         return config.cases.example_code
     code = await session.scalar(select(Case.code).order_by(Case.id).limit(1))
-    return shaped_like(code) if code else FALLBACK
+    example = shaped_like(code) if code else FALLBACK
+    if await session.scalar(select(Case.id).where(Case.code == example)) is None:
+        return example
+    # A real family's code is never an example: whoever reads it learns nothing of a case.
+    zeroed = _DIGITS.sub(lambda match: "0" * len(match[0]), example)
+    if await session.scalar(select(Case.id).where(Case.code == zeroed)) is None:
+        return zeroed
+    return "CODE-0000"

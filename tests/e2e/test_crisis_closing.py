@@ -72,7 +72,7 @@ async def test_crisis_step_by_step_asks_for_code_then_text(team):
     partner, anna = team["Wijkteam"], team["Anna"]
     assert (await partner.ask("/crisis")).startswith("Om welk gezin gaat het? Stuur de casuscode")
     assert await partner.ask("geen code!") == (
-        "'geen code!' is geen casuscode: letters, cijfers en streepjes, bijvoorbeeld GZ-1042. "
+        "'geen code!' is geen casuscode: letters, cijfers en streepjes, bijvoorbeeld GZ-0000. "
         "Stuur de code opnieuw, of /cancel."
     )
     assert await partner.ask("GZ-1042") == (

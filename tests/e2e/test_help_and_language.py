@@ -39,9 +39,9 @@ async def test_help_lists_the_roles_commands_in_dutch(member):
         "/waitlist — De wachtlijst op volgorde, of de plek van één gezin\n"
         "/waitlist_add — Een aanmelding op de wachtlijst zetten (teamleider)\n"
         "/intake — Een wachtend gezin aan een coach toewijzen (teamleider)\n\n"
-        "Huisbezoek: stuur /visit met tot wanneer (bijvoorbeeld /visit GZ-1042 tot 15:30); "
-        "heb je dan nog niet op Veilig terug gedrukt, dan vraag ik het nog één keer en "
-        "waarschuw ik de dienstdoende collega, met je telefoonnummer en gedeelde locatie.\n"
+        "Huisbezoek: stuur /visit met tot wanneer (bijvoorbeeld /visit tot 15:30, of /visit "
+        "CODE 90m); heb je dan nog niet op Veilig terug gedrukt, dan vraag ik het nog één keer "
+        "en waarschuw ik de dienstdoende collega, met je telefoonnummer en gedeelde locatie.\n"
         "In gevaar? Stuur /sos: de dienstdoende collega wordt meteen gewaarschuwd."
     )
 

@@ -19,9 +19,13 @@ from tests.e2e.team_setup import add_family, crisis_config
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Amsterdam
 
 
+TEAM_GROUP = -100500
+
+
 @pytest.fixture
 def config() -> TeamConfig:
-    return crisis_config()
+    # The bot answers in the team's own group only (it leaves any other).
+    return crisis_config().model_copy(update={"team_chat_id": TEAM_GROUP})
 
 
 @pytest.fixture
@@ -250,9 +254,9 @@ async def test_overview_for_the_lead_and_the_duty_coach_overdue_first(team, bot_
 
 
 async def test_visit_commands_never_answer_in_a_group(team, bot_app, standin):
-    standin.add_group(-100500, "Team")
-    await team["Sara"].say("/visits", chat_id=-100500)
-    text = (await team["Sara"].reply(chat_id=-100500))["text"]
+    standin.add_group(TEAM_GROUP, "Team")
+    await team["Sara"].say("/visits", chat_id=TEAM_GROUP)
+    text = (await team["Sara"].reply(chat_id=TEAM_GROUP))["text"]
     assert "Anna" not in text and "only works in a private chat" in text
 
 
