@@ -170,8 +170,12 @@ async def test_the_standby_takes_over_a_killed_instance_mid_escalation(
     # Each step of each alert reached its recipient once, from whichever instance sent it.
     assert [len(alerts_in(standin, u, "GZ-1042")) for u in (BRAM, FLEUR, SARA)] == [1, 1, 0]
     assert [len(alerts_in(standin, u, "GZ-2077")) for u in (BRAM, FLEUR, SARA)] == [1, 1, 1]
+    # Every card shown is brought up to date once (GZ-1042 taken: Bram's and Fleur's cards;
+    # GZ-2077 unanswered: Bram's, Fleur's and Sara's), and each reporter got one receipt.
     assert await urgent_rows() == sorted(
         [("alert", OutboxStatus.SENT, 1)] * 5
+        + [("alert_edit", OutboxStatus.SENT, 1)] * 5
+        + [("alert_receipt", OutboxStatus.SENT, 1)] * 2
         + [("alert_taken", OutboxStatus.SENT, 1)]
         + [("alert_unanswered", OutboxStatus.SENT, 1)] * 2
     )
