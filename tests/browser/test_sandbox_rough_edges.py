@@ -42,6 +42,12 @@ def _badged(page) -> list[str]:
     return [b.get_attribute("data-user-id") for b in page.locator(".person:has(.badge)").all()]
 
 
+def _first_badged(page) -> str:
+    """Whoever has the first badge, once the page has caught up with the event log."""
+    page.locator(".person .badge").first.wait_for()
+    return _badged(page)[0]
+
+
 def test_nothing_can_be_typed_before_someone_is_picked(sandbox_url: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -87,7 +93,7 @@ def test_phone_width_empty_group_scrolling_and_a_trace_of_cant(sandbox_url: str)
 
     with sync_playwright() as pw:
         browser, page, errors = _page(pw, sandbox_url, width=420, height=800)
-        alerted = _badged(page)[0]
+        alerted = _first_badged(page)
         page.locator(f'.person[data-user-id="{alerted}"]').click()
         alert = page.locator(".msg.bot", has_text="🚨").last
         expect(alert).to_be_visible()
@@ -129,7 +135,7 @@ def test_emoji_are_drawn(sandbox_url: str) -> None:
 
     with sync_playwright() as pw:
         browser, page, _ = _page(pw, sandbox_url)
-        alerted = _badged(page)[0]
+        alerted = _first_badged(page)
         page.locator(f'.person[data-user-id="{alerted}"]').click()
         alert = page.locator(".msg.bot", has_text="🚨").last
         alert.wait_for()
