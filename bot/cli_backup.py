@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from babel.numbers import format_decimal
 
 from bot import schema
 from bot.cli import Env, db_app, fail
@@ -43,7 +44,7 @@ def db_backup(
         env.tr._(
             "Backup written to %(path)s (%(size)s bytes).",
             path=str(file),
-            size=f"{file.stat().st_size:,}",
+            size=format_decimal(file.stat().st_size, locale=env.tr.language),
         )
     )
 
