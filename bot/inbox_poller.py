@@ -83,7 +83,8 @@ class InboxPoller:
         task, self._poll_task = self._poll_task, None
         if task is not None:
             task.cancel()
-            # Not awaited directly: a loop that ended with InvalidToken is serve()'s to report.
+            # Not awaited directly: a loop that ended with InvalidToken is runner.run_active's to
+            # report.
             await asyncio.wait({task})
         if self._in_flight:
             await asyncio.wait(set(self._in_flight), timeout=grace)
@@ -235,14 +236,3 @@ async def serving(
         await application.shutdown()
         if application.post_shutdown is not None:
             await application.post_shutdown(application)
-
-
-async def serve(application: Application, runtime: Runtime, stop: asyncio.Event) -> None:
-    """Runs the bot until `stop` is set; raises InvalidToken if Telegram refuses the token."""
-    async with serving(application, runtime) as poller:
-        stopping = asyncio.create_task(stop.wait())
-        assert poller.polling is not None
-        await asyncio.wait({stopping, poller.polling}, return_when=asyncio.FIRST_COMPLETED)
-        stopping.cancel()
-        if poller.polling.done():
-            poller.polling.result()
