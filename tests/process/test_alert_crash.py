@@ -12,8 +12,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from bot.services.enrolment import create_invite, redeem
 from bot.standin import BotApiStandIn
 from bot.team_config import load_team_config
 from tests.cli.conftest import operator_env, spawn
+from tests.process.instances import poll
 
 CONFIG = """
 default_language = "nl"
@@ -71,19 +71,6 @@ PEOPLE = {
 }
 ANNA, BRAM, EVA, FLEUR, SARA = (user_id for user_id, _ in PEOPLE.values())
 ALERT = "🚨 CRISISMELDING GZ-1042"
-
-
-async def poll(condition: Callable[[], object], what: str, timeout: float = 20.0) -> None:  # noqa: ASYNC109
-    deadline = time.monotonic() + timeout
-    while not await _call(condition):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
-async def _call(condition: Callable[[], object]) -> object:
-    result = condition()
-    return await result if asyncio.iscoroutine(result) else result
 
 
 @pytest.fixture

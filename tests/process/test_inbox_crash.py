@@ -28,7 +28,8 @@ from bot.services.enrolment import create_invite, redeem
 from bot.standin import BotApiStandIn
 from bot.team_config import load_team_config
 from tests.cli.conftest import operator_env, spawn
-from tests.process.test_alert_crash import poll, start_bot
+from tests.process.instances import poll
+from tests.process.test_alert_crash import start_bot
 
 CONFIG = """
 default_language = "nl"

@@ -20,12 +20,12 @@ from bot.services.visits import deadline
 from bot.standin import BotApiStandIn
 from bot.team_config import load_team_config
 from tests.cli.conftest import operator_env
+from tests.process.instances import poll
 from tests.process.test_alert_crash import (  # noqa: F401 (fixtures)
     ANNA,
     BRAM,
     CONFIG,
     PEOPLE,
-    poll,
     standin,
     start_bot,
     team_db,
