@@ -148,6 +148,8 @@ async def resolve_reminder(
     found = await session.get(Alert, row.payload["alert_id"])
     if found is None or found.status != AlertStatus.TAKEN or found.taken_by_id != row.coach_id:
         return Obsolete("resolved already")
+    if found.taken_at is None:  # a taken alert always has its time; the type cannot say so
+        return Obsolete("not taken")
     return Text(
         [
             tr._(
@@ -165,6 +167,8 @@ async def alert_summary(
 ) -> Outcome:
     found = await session.get(Alert, row.payload["alert_id"])
     if found is None or found.status != AlertStatus.RESOLVED or found.outcome not in OUTCOMES:
+        return Obsolete("not resolved")
+    if found.resolved_at is None:  # a resolved alert always has its time
         return Obsolete("not resolved")
     taker = await session.get(Coach, found.taken_by_id) if found.taken_by_id else None
     return Text(

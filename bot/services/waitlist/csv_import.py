@@ -54,7 +54,8 @@ def _level(low: int, high: int) -> BeforeValidator:
     whole = _whole_or_none(low, high).func
 
     def parse(value: str) -> int:
-        found = whole(value)
+        # BeforeValidator.func is typed as either validator shape; this one takes the value only.
+        found: int | None = whole(value)  # type: ignore[call-arg]
         if found is None:
             raise CellError(N_("must not be empty"))
         return found
@@ -99,7 +100,9 @@ class WaitlistRow(_Row):
         return value
 
 
-class _WaitlistKind(_Kind[WaitlistRow, WaitlistEntry]):
+# TODO(integrator): ObjT in bot/services/imports/csv_import.py is constrained to Coach and
+# Case; once it admits WaitlistEntry, mypy reports these two ignores as unused.
+class _WaitlistKind(_Kind[WaitlistRow, WaitlistEntry]):  # type: ignore[type-var]
     action = "import.waitlist"
     row_model = WaitlistRow
     key_column = "code"
@@ -160,7 +163,8 @@ async def import_waitlist(
     report is ok."""
     default_contact = await contact_of_the_day(session, config, now)
     acute_before = await acute.acute_codes(session)
-    report = await _import(session, text, _WaitlistKind(now, default_contact), now=now)
+    kind = _WaitlistKind(now, default_contact)
+    report = await _import(session, text, kind, now=now)  # type: ignore[type-var]  # see _WaitlistKind
     if report.ok:
         await acute.raise_for_new(session, config, acute_before, now=now)
     return report
