@@ -257,7 +257,7 @@ class World:
         """The user edits a message they sent: Telegram sends an edited_message update."""
         chat = self.chats.get(chat_id)
         message = chat.messages.get(message_id) if chat else None
-        if message is None or message["from"]["id"] != user_id:
+        if chat is None or message is None or message["from"]["id"] != user_id:
             raise ValueError(f"user {user_id} sent no message {message_id} in chat {chat_id}")
         if not text.strip():
             raise ValueError("Telegram clients do not send empty messages")
@@ -368,7 +368,7 @@ class World:
     def store_file(self, filename: str, mime_type: str, content: bytes) -> dict:
         number = len(self.files) + 1
         suffix = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
-        file = {
+        file: dict[str, Any] = {
             "file_id": f"BQACAgQAAxkDAAI{number:08d}",
             "file_unique_id": f"AgAD{number:06d}",
             "file_name": filename,

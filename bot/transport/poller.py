@@ -118,7 +118,9 @@ class InboxPoller:
             except InvalidToken:
                 raise
             except RetryAfter as exc:
-                await asyncio.sleep(exc.retry_after.total_seconds())
+                # Seconds as an int unless PTB_TIMEDELTA is set (PTB 22's transition).
+                wait = exc.retry_after
+                await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta) else wait)
                 continue
             except TelegramError as exc:
                 failures += 1
