@@ -19,6 +19,7 @@ from bot.handlers import registry
 from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import unusable_text
 from bot.handlers.replies import reply as _reply
+from bot.handlers.update_parts import message_of, query_of
 from bot.services.audit import refusals
 from bot.services.audit import trail as audit
 from bot.services.team.coaches import find_enrolled
@@ -172,7 +173,7 @@ async def _leave_foreign_group(update: Update, context: AchtervangContext) -> No
         await session.commit()
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer()
+            await query_of(update).answer()
         if first:
             await context.bot.leave_chat(chat_id)
     except TelegramError as failed:
@@ -182,7 +183,7 @@ async def _leave_foreign_group(update: Update, context: AchtervangContext) -> No
 async def _cancel_invite_seen_in_group(update: Update, context: AchtervangContext) -> None:
     """An invite code posted in a group is no longer secret: it stops working at once. Its owner
     is not enrolled yet (a used code cannot leak), so the group hears it, without a name."""
-    text = update.effective_message.text or update.effective_message.caption or ""
+    text = message_of(update).text or message_of(update).caption or ""
     candidates = invite_candidates(text)
     if not candidates:
         return

@@ -7,6 +7,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.update_parts import message_of
 from bot.i18n import N_, Translator
 from bot.models import ALERT_SAFETY
 from bot.services.alerts import closing as alert_closing
@@ -50,7 +51,7 @@ async def show_alerts(update: Update, context: AchtervangContext) -> None:
             [tr._("Crisis alerts still running, newest first:")]
             + [alert_line(tr, item) for item in items]
         )
-    await update.effective_message.reply_text(text)
+    await message_of(update).reply_text(text)
 
 
 HANDLERS = [CommandHandler("alerts", show_alerts)]

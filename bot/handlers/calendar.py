@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.update_parts import message_of
 from bot.services.rosters.ics import DEFAULT_WEEKS, load_export, to_ics
 from bot.texts.roster import when
 
@@ -13,12 +14,12 @@ FILENAME = "achtervang.ics"
 
 
 async def send_calendar(update: Update, context: AchtervangContext) -> None:
-    runtime, tr, coach = context.runtime, context.tr, context.coach
+    runtime, tr, coach = context.runtime, context.tr, context.member
     async with runtime.sessionmaker() as session:
         export = await load_export(
             session, runtime.config, runtime.clock.now(), DEFAULT_WEEKS, holder=coach.name
         )
-    message = update.effective_message
+    message = message_of(update)
     shifts = export.shifts
     if not shifts:
         await message.reply_text(

@@ -15,6 +15,7 @@ from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import excerpt
 from bot.handlers.registry import LEADS
 from bot.handlers.replies import edit_text, reply
+from bot.handlers.update_parts import message_of
 from bot.i18n import N_, Translator
 from bot.models import Coach, Phase
 from bot.services import parsing
@@ -95,7 +96,7 @@ def _today(context: AchtervangContext) -> date:
 
 
 async def assign_case(update: Update, context: AchtervangContext) -> None:
-    runtime, tr, lead = context.runtime, context.tr, context.coach
+    runtime, tr, lead = context.runtime, context.tr, context.member
     args = context.args or []
     usage = tr._(
         "Use: /assign <case code> <coach> [back-up], for example /assign ALM-0417 Anna "
@@ -103,7 +104,7 @@ async def assign_case(update: Update, context: AchtervangContext) -> None:
     )
     parsed = _names(args)
     if parsed is None:
-        await update.effective_message.reply_text(usage)
+        await message_of(update).reply_text(usage)
         return
     code, names, quoted = parsed
     async with runtime.sessionmaker() as session:
@@ -118,11 +119,11 @@ async def assign_case(update: Update, context: AchtervangContext) -> None:
         )
         await session.commit()  # refusals are audited too
     if isinstance(result, Refusal):
-        await update.effective_message.reply_text(refusal_text(tr, result, usage))
+        await message_of(update).reply_text(refusal_text(tr, result, usage))
     elif isinstance(result, NeedsConfirmation):
         await _ask_confirmation(update, tr, result)
     else:
-        await update.effective_message.reply_text(_assigned_text(tr, result))
+        await message_of(update).reply_text(_assigned_text(tr, result))
         await _tell_coaches(context, result)
 
 
@@ -151,7 +152,7 @@ async def _ask_confirmation(update: Update, tr: Translator, ask: NeedsConfirmati
             ]
         ]
     )
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         tr.n_(
             "%(name)s already has %(n)d family, with a limit of %(limit)d. "
             "Assign %(code)s to %(name)s anyway?",
@@ -261,7 +262,7 @@ async def change_phase(update: Update, context: AchtervangContext) -> None:
     )
     args = context.args or []
     if len(args) != 2:
-        await update.effective_message.reply_text(usage)
+        await message_of(update).reply_text(usage)
         return
     async with runtime.sessionmaker() as session:
         result = await case_admin.set_phase(
@@ -273,7 +274,7 @@ async def change_phase(update: Update, context: AchtervangContext) -> None:
             now=runtime.clock.now(),
         )
         await session.commit()
-    await update.effective_message.reply_text(_changed_phase(tr, result, usage))
+    await message_of(update).reply_text(_changed_phase(tr, result, usage))
 
 
 def _changed_phase(tr: Translator, result: Changed | Refusal, usage: str) -> str:
@@ -299,7 +300,7 @@ async def set_evaluation(update: Update, context: AchtervangContext) -> None:
     )
     args = context.args or []
     if len(args) != 2:
-        await update.effective_message.reply_text(usage)
+        await message_of(update).reply_text(usage)
         return
     async with runtime.sessionmaker() as session:
         result = await case_admin.set_evaluation(
@@ -312,10 +313,10 @@ async def set_evaluation(update: Update, context: AchtervangContext) -> None:
         )
         await session.commit()
     if isinstance(result, Refusal):
-        await update.effective_message.reply_text(refusal_text(tr, result, usage))
+        await message_of(update).reply_text(refusal_text(tr, result, usage))
         return
     case = result.case
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         tr._(
             "Done: the next evaluation of %(code)s is on %(day)s.",
             code=case.code,

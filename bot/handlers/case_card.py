@@ -11,6 +11,7 @@ from bot.handlers.access import refused_press
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import TEAM
 from bot.handlers.replies import reply
+from bot.handlers.update_parts import message_of, query_of
 from bot.i18n import Translator
 from bot.services import parsing
 from bot.services.cases import views as case_views
@@ -26,7 +27,7 @@ async def show_case(update: Update, context: AchtervangContext) -> None:
     if not context.args:
         async with context.runtime.sessionmaker() as session:
             example = await example_code(session, context.runtime.config)
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             tr._(
                 "Which family? Send /case with the case code, for example /case %(example)s. "
                 "The first part of a code is enough.",
@@ -51,14 +52,14 @@ async def show_case(update: Update, context: AchtervangContext) -> None:
         keyboard = InlineKeyboardMarkup(
             [[InlineKeyboardButton(code, callback_data=f"{_PREFIX}{cid}")] for code, cid in matches]
         )
-        await update.effective_message.reply_text(text, reply_markup=keyboard)
+        await message_of(update).reply_text(text, reply_markup=keyboard)
         return
-    await update.effective_message.reply_text(_answer(tr, shown, query))
+    await message_of(update).reply_text(_answer(tr, shown, query))
 
 
 async def case_pressed(update: Update, context: AchtervangContext) -> None:
-    query = update.callback_query
-    tr, coach = context.tr, context.coach
+    query = query_of(update)
+    tr, coach = context.tr, context.member
     raw_id = query.data.removeprefix(_PREFIX)
     private = update.effective_chat is not None and update.effective_chat.type == Chat.PRIVATE
     # The gate checks commands, not buttons: a case card never goes to a group, nor to a

@@ -23,6 +23,7 @@ from telegram.ext import BaseHandler, ConversationHandler, TypeHandler
 from telegram.warnings import PTBUserWarning
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.update_parts import query_of
 from bot.i18n import N_
 
 _LAST_STEP = "conversation_last_step"  # user_data: conversation name → moment of its last step
@@ -58,7 +59,7 @@ def _moment(update: Update, context: AchtervangContext) -> datetime:
 def _steps(context: AchtervangContext) -> dict[str, str]:
     # ISO text, not datetime: user_data is persisted as JSON so that a conversation and its
     # clock both survive a failover (bot/operations/persistence.py).
-    return context.user_data.setdefault(_LAST_STEP, {})
+    return context.user_state.setdefault(_LAST_STEP, {})
 
 
 def _record(context: AchtervangContext, name: str, result: object, moment: datetime) -> None:
@@ -87,7 +88,7 @@ def _answered(callback: Callback, name: str, timeout: timedelta) -> Callback:
             # Stale: this is not an answer to a question asked that long ago.
             _steps(context).pop(name, None)
             if update.callback_query is not None:
-                await update.callback_query.answer()
+                await query_of(update).answer()
             await _tell(update, context, name, idle=timeout)
             return ConversationHandler.END
         result = await callback(update, context)

@@ -8,6 +8,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import drop_buttons, reply
+from bot.handlers.update_parts import query_of
 from bot.models import AbsenceRecord, Case, Coach
 from bot.scheduling.dispatcher import dispatch_due
 from bot.services import parsing
@@ -23,7 +24,7 @@ def _ints(parts: list[str], n: int) -> list[int] | None:
 
 
 async def on_button(update: Update, context: AchtervangContext) -> None:
-    query = update.callback_query
+    query = query_of(update)
     parts = query.data.split(":")
     action = parts[1] if len(parts) > 1 else ""
     if action in ("accept", "decline") and (ids := _ints(parts, 1)):
@@ -70,7 +71,7 @@ async def _answer(update: Update, context: AchtervangContext, cover_id: int, acc
 
 async def _pick(update: Update, context: AchtervangContext, absence_id: int, case_id: int) -> None:
     runtime, tr, query = context.runtime, context.tr, update.callback_query
-    if context.coach.role not in LEAD_ROLES:
+    if context.member.role not in LEAD_ROLES:
         await reply(update, tr._("Only a team lead can assign a back-up by hand."))
         return
     async with runtime.sessionmaker() as session:

@@ -21,6 +21,7 @@ from telegram.ext import (
 from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import excerpt
 from bot.handlers.replies import reply
+from bot.handlers.update_parts import message_of, query_of
 from bot.i18n import Translator
 from bot.scheduling import jobs
 from bot.scheduling.dispatcher import dispatch_due, send_claimed
@@ -50,7 +51,7 @@ async def _example(context: AchtervangContext) -> str:
 async def raise_crisis(update: Update, context: AchtervangContext) -> int:
     tr = context.tr
     args = context.args or []
-    message = update.effective_message
+    message = message_of(update)
     if not args:
         await message.reply_text(
             tr._(
@@ -85,9 +86,9 @@ async def raise_crisis(update: Update, context: AchtervangContext) -> int:
 
 async def got_code(update: Update, context: AchtervangContext) -> int:
     tr = context.tr
-    code = update.effective_message.text.strip()
+    code = message_of(update).text.strip()
     if not alerts.valid_code(code):
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             tr._(
                 "'%(code)s' is not a case code: letters, digits and dashes, for example "
                 "%(example)s. Send the code again, or /cancel.",
@@ -112,29 +113,29 @@ async def _ask_for_text(
     async with runtime.sessionmaker() as session:
         known = await alerts.find_case(session, code) is not None
         suggestions = [] if known else await close_codes(session, context.coach, code)
-    context.user_data[_CODE_KEY] = code
+    context.user_state[_CODE_KEY] = code
     text = question if known else unknown_code_question(context.tr, code, suggestions)
-    await update.effective_message.reply_text(text)
+    await message_of(update).reply_text(text)
     return ASK_TEXT
 
 
 async def got_text(update: Update, context: AchtervangContext) -> int:
-    code = context.user_data.pop(_CODE_KEY, None)
+    code = context.user_state.pop(_CODE_KEY, None)
     if code is None:
         return await raise_crisis(update, context)
-    await _raise(update, context, code, update.effective_message.text.strip())
+    await _raise(update, context, code, message_of(update).text.strip())
     return ConversationHandler.END
 
 
 async def cancel(update: Update, context: AchtervangContext) -> int:
-    context.user_data.pop(_CODE_KEY, None)
-    await update.effective_message.reply_text(context.tr._("Stopped. No crisis alert was sent."))
+    context.user_state.pop(_CODE_KEY, None)
+    await message_of(update).reply_text(context.tr._("Stopped. No crisis alert was sent."))
     return ConversationHandler.END
 
 
 async def _raise(update: Update, context: AchtervangContext, code: str, text: str) -> None:
     runtime, tr = context.runtime, context.tr
-    message = update.effective_message
+    message = message_of(update)
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
         intake = await alert_intake.take_in(
@@ -198,8 +199,8 @@ def _receipt(tr: Translator, intake: Intake, text: str, suggestions: list[str]) 
 
 
 async def answer_alert(update: Update, context: AchtervangContext) -> None:
-    query = update.callback_query
-    runtime, tr, coach = context.runtime, context.tr, context.coach
+    query = query_of(update)
+    runtime, tr, coach = context.runtime, context.tr, context.member
     _, action, raw_id = [*query.data.split(":"), "", ""][:3]
     alert_id = parsing.row_id(raw_id)
     if action not in ("take", "decline") or alert_id is None:

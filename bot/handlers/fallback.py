@@ -8,21 +8,20 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.update_parts import message_of, query_of
 from bot.operations.log_privacy import exception_outline
 
 log = logging.getLogger(__name__)
 
 
 async def not_understood(update: Update, context: AchtervangContext) -> None:
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         context.tr._("I didn't understand that. /help lists what you can do.")
     )
 
 
 async def stale_button(update: Update, context: AchtervangContext) -> None:
-    await update.callback_query.answer(
-        context.tr._("This button no longer works."), show_alert=True
-    )
+    await query_of(update).answer(context.tr._("This button no longer works."), show_alert=True)
 
 
 async def on_error(update: object, context: AchtervangContext) -> None:
@@ -32,7 +31,7 @@ async def on_error(update: object, context: AchtervangContext) -> None:
     if isinstance(update, Update) and update.effective_message is not None:
         # Say that it failed; never echo the exception, it may hold case data.
         try:
-            await update.effective_message.reply_text(
+            await message_of(update).reply_text(
                 context.tr._("Something went wrong on my side. Please try again in a moment.")
             )
         except Exception:

@@ -7,6 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.menu import register_member_menu
+from bot.handlers.update_parts import message_of, query_of
 from bot.i18n import LANGUAGES
 from bot.models import Coach
 from bot.services.audit import trail as audit
@@ -23,20 +24,18 @@ async def ask_language(update: Update, context: AchtervangContext) -> None:
         if choice in LANGUAGES:
             await _set_language(update, context, choice)
         else:
-            await update.effective_message.reply_text(
+            await message_of(update).reply_text(
                 tr._("Unknown language. Choose one of: %(options)s.", options=", ".join(LANGUAGES))
             )
         return
     keyboard = InlineKeyboardMarkup(
         [[InlineKeyboardButton(_NAMES[lang], callback_data=_PREFIX + lang) for lang in LANGUAGES]]
     )
-    await update.effective_message.reply_text(
-        tr._("Which language should I use?"), reply_markup=keyboard
-    )
+    await message_of(update).reply_text(tr._("Which language should I use?"), reply_markup=keyboard)
 
 
 async def language_chosen(update: Update, context: AchtervangContext) -> None:
-    query = update.callback_query
+    query = query_of(update)
     choice = query.data.removeprefix(_PREFIX)
     if choice not in LANGUAGES:
         await query.answer()
@@ -47,7 +46,7 @@ async def language_chosen(update: Update, context: AchtervangContext) -> None:
 async def _set_language(update: Update, context: AchtervangContext, language: str) -> None:
     runtime = context.runtime
     async with runtime.sessionmaker() as session:
-        coach = await session.get(Coach, context.coach.id)
+        coach = await session.get(Coach, context.member.id)
         coach.language = language
         audit.record(
             session,
@@ -61,10 +60,10 @@ async def _set_language(update: Update, context: AchtervangContext, language: st
     tr = runtime.translator(language)
     text = tr._("From now on I will speak English with you.")
     if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_text(text)
+        await query_of(update).answer()
+        await query_of(update).edit_message_text(text)
     else:
-        await update.effective_message.reply_text(text)
+        await message_of(update).reply_text(text)
     await register_member_menu(context.bot, runtime, coach)
 
 

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.update_parts import message_of
 from bot.i18n import Translator
 from bot.services.rosters.core import DutyStatus
 from bot.services.rosters.store import load_roster
@@ -50,7 +51,7 @@ async def show_now(update: Update, context: AchtervangContext) -> None:
     async with runtime.sessionmaker() as session:
         state = await load_roster(session, runtime.config, instant, instant + HORIZON)
     statuses = [state.status(duty, instant) for duty in state.config.duties.rostered_duties()]
-    await update.effective_message.reply_text(now_text(context.tr, statuses, instant))
+    await message_of(update).reply_text(now_text(context.tr, statuses, instant))
 
 
 HANDLERS = [CommandHandler("now", show_now)]

@@ -5,15 +5,16 @@ from __future__ import annotations
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
 
+from bot.handlers.update_parts import message_of, query_of
 from bot.i18n import Translator
 from bot.models import Role
 
 
 async def reply(update: Update, text: str, **kwargs: object) -> None:
     if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
+        await query_of(update).answer(text, show_alert=True)
     elif update.effective_message is not None:
-        await update.effective_message.reply_text(text, **kwargs)
+        await message_of(update).reply_text(text, **kwargs)
 
 
 def role_label(tr: Translator, role: Role) -> str:

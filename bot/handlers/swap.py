@@ -15,6 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.config.duties import Duty
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import reply
+from bot.handlers.update_parts import data_of, message_of, query_of
 from bot.i18n import N_, Translator
 from bot.models import Coach, SwapOffer
 from bot.scheduling.jobs import kick
@@ -49,7 +50,7 @@ async def list_shifts(update: Update, context: AchtervangContext) -> None:
     async with runtime.sessionmaker() as session:
         mine = await swaps.my_shifts(session, runtime.config, context.coach, runtime.clock.now())
     text, keyboard = _list_view(tr, mine)
-    await update.effective_message.reply_text(text, reply_markup=keyboard)
+    await message_of(update).reply_text(text, reply_markup=keyboard)
 
 
 def _list_view(tr: Translator, mine: MyShifts) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -82,7 +83,7 @@ def _list_view(tr: Translator, mine: MyShifts) -> tuple[str, InlineKeyboardMarku
 
 
 async def button_pressed(update: Update, context: AchtervangContext) -> None:
-    action, _, argument = update.callback_query.data.removeprefix(_PREFIX).partition(":")
+    action, _, argument = data_of(query_of(update)).removeprefix(_PREFIX).partition(":")
     if action == "offer":
         duty, _, stamp = argument.partition(":")
         if (start := parsing.timestamp(stamp)) is not None:
@@ -95,7 +96,7 @@ async def button_pressed(update: Update, context: AchtervangContext) -> None:
 
 
 async def _offer(update: Update, context: AchtervangContext, duty: str, start: datetime) -> None:
-    runtime, tr, coach = context.runtime, context.tr, context.coach
+    runtime, tr, coach = context.runtime, context.tr, context.member
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
         result = await swaps.offer_shift(session, runtime.config, coach, duty, start, now)
@@ -107,7 +108,7 @@ async def _offer(update: Update, context: AchtervangContext, duty: str, start: d
         offer = result.offer
         shown = await post_offer(context, session, coach, offer)
         await session.commit()
-    await update.callback_query.answer()
+    await query_of(update).answer()
     text = tr._(
         "You offered %(shift)s to the team. I will tell you when a colleague takes it over.",
         shift=offer_text(tr, offer),
@@ -117,7 +118,7 @@ async def _offer(update: Update, context: AchtervangContext, duty: str, start: d
             "I could not show the offer to any colleague yet. It stays open; "
             "/swap lets you withdraw it."
         )
-    await update.callback_query.edit_message_text(text)
+    await query_of(update).edit_message_text(text)
 
 
 async def post_offer(
@@ -169,7 +170,7 @@ async def post_offer(
 
 
 async def _take(update: Update, context: AchtervangContext, offer_id: int) -> None:
-    runtime, tr, taker = context.runtime, context.tr, context.coach
+    runtime, tr, taker = context.runtime, context.tr, context.member
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
         result = await swaps.take_offer(session, runtime.config, taker, offer_id, now)
@@ -177,7 +178,7 @@ async def _take(update: Update, context: AchtervangContext, offer_id: int) -> No
             await reply(update, refusal_text(tr, result))
             return
         await session.commit()
-    await update.callback_query.answer()
+    await query_of(update).answer()
     offer, offerer = result.offer, result.offerer
     await _tell(
         context,
@@ -212,7 +213,7 @@ async def _take(update: Update, context: AchtervangContext, offer_id: int) -> No
 
 
 async def _withdraw(update: Update, context: AchtervangContext, offer_id: int) -> None:
-    runtime, tr, coach = context.runtime, context.tr, context.coach
+    runtime, tr, coach = context.runtime, context.tr, context.member
     async with runtime.sessionmaker() as session:
         result = await swaps.withdraw_offer(session, coach, offer_id, runtime.clock.now())
         if result.outcome is not Outcome.WITHDRAWN:
@@ -220,8 +221,8 @@ async def _withdraw(update: Update, context: AchtervangContext, offer_id: int) -
             return
         await session.commit()
     offer = result.offer
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_text(
+    await query_of(update).answer()
+    await query_of(update).edit_message_text(
         tr._("You withdrew your offer of %(shift)s.", shift=offer_text(tr, offer))
     )
     await _update_posts(

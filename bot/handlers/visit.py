@@ -21,6 +21,7 @@ from telegram.ext import (
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import TEAM
 from bot.handlers.replies import reply
+from bot.handlers.update_parts import message_of, query_of
 from bot.i18n import Translator
 from bot.models import Alert, AlertStatus, Coach, Visit
 from bot.scheduling import jobs
@@ -66,9 +67,9 @@ async def _confirm(update: Update, context: AchtervangContext, visit: Visit, edi
     text = visit_text.started(context.tr, visit, config.reminder_before, config.grace)
     markup = _markup(visit_text.visit_buttons(context.tr, visit, config.extend_by))
     if edit and update.callback_query is not None:
-        await update.callback_query.edit_message_text(text, reply_markup=markup)
+        await query_of(update).edit_message_text(text, reply_markup=markup)
     else:
-        await update.effective_message.reply_text(text, reply_markup=markup)
+        await message_of(update).reply_text(text, reply_markup=markup)
     await jobs.wake_at_next_deadline(context.application)
 
 
@@ -76,7 +77,7 @@ async def start_visit(update: Update, context: AchtervangContext) -> None:
     runtime, tr = context.runtime, context.tr
     request = parse(context.args or [])
     if request is None:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             tr._(
                 "Use: /visit [CODE] [until 15:30 | 90m] [note for colleagues], for example "
                 "/visit until 15:30 aggression expected. Nothing was started."
@@ -89,10 +90,10 @@ async def start_visit(update: Update, context: AchtervangContext) -> None:
         )
         await session.commit()
     if isinstance(visit, Refusal):
-        await update.effective_message.reply_text(_refusal(context, visit))
+        await message_of(update).reply_text(_refusal(context, visit))
         return
     if visit.expected_end is None:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             visit_text.ask_length(tr, visit), reply_markup=_markup(visit_text.length_buttons(visit))
         )
         return
@@ -116,9 +117,9 @@ async def _check_out(update: Update, context: AchtervangContext, visit_id: int |
     if result.alert is not None:
         text += "\n" + tr._("The colleagues who were alerted are told you are safe.")
     if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    await update.effective_message.reply_text(text)
+        await query_of(update).answer()
+        await query_of(update).edit_message_reply_markup(None)
+    await message_of(update).reply_text(text)
     await _mark_safe(context, result, now)
     await jobs.wake_at_next_deadline(context.application)
 
@@ -126,7 +127,7 @@ async def _check_out(update: Update, context: AchtervangContext, visit_id: int |
 async def _mark_safe(context: AchtervangContext, result: CheckedOut, now: datetime) -> None:
     """Every safety-alert message on screen now says the coach is back, without buttons."""
     if result.shown and result.alert is not None:
-        name = context.coach.name
+        name = context.member.name
         await _redraw(
             context, result.alert, result.shown, lambda tr: visit_text.safe_line(tr, name, now)
         )
@@ -197,8 +198,8 @@ async def _sos(update: Update, context: AchtervangContext, visit_id: int | None)
         if raised is not None:
             await send_claimed(context.bot, runtime, session, raised.claimed)
     if update.callback_query is not None:
-        await update.callback_query.answer()
-    await update.effective_message.reply_text(
+        await query_of(update).answer()
+    await message_of(update).reply_text(
         tr._(
             "🆘 Safety alert sent to the colleague on duty, with your phone number and "
             "location if shared. Call 112 if you are in danger. Press /back_safe when you "
@@ -212,7 +213,7 @@ async def _sos(update: Update, context: AchtervangContext, visit_id: int | None)
 
 
 async def on_button(update: Update, context: AchtervangContext) -> None:
-    query = update.callback_query
+    query = query_of(update)
     runtime, tr = context.runtime, context.tr
     parts = query.data.split(":")
     action = parts[1] if len(parts) > 1 else ""
@@ -262,13 +263,13 @@ async def overview(update: Update, context: AchtervangContext) -> None:
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
         if not await visits.may_overview(session, runtime.config, context.coach, now):
-            await update.effective_message.reply_text(
+            await message_of(update).reply_text(
                 tr._("Only team leads and the coach on duty see the running home visits.")
             )
             return
         found = await visits.running(session, now)
     if not found:
-        await update.effective_message.reply_text(tr._("No home visits are running."))
+        await message_of(update).reply_text(tr._("No home visits are running."))
         return
     lines = [tr._("Running home visits:")]
     for item in found:
@@ -284,7 +285,7 @@ async def overview(update: Update, context: AchtervangContext) -> None:
         elif item.overdue:
             line = "⚠️ " + line + " — " + tr._("overdue")
         lines.append(line)
-    await update.effective_message.reply_text("\n".join(lines))
+    await message_of(update).reply_text("\n".join(lines))
 
 
 async def on_location(update: Update, context: AchtervangContext) -> None:

@@ -10,6 +10,7 @@ from bot.handlers.access import refused_press
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import LEADS
 from bot.handlers.replies import drop_buttons, reply
+from bot.handlers.update_parts import message_of
 from bot.i18n import Translator
 from bot.models.waitlist import WaitlistEntry
 from bot.services import parsing
@@ -42,7 +43,7 @@ async def show_waitlist(update: Update, context: AchtervangContext) -> None:
     runtime, tr = context.runtime, context.tr
     now = runtime.clock.now()
     today = runtime.config.local_date(now)
-    lead = context.coach.role in LEADS
+    lead = context.member.role in LEADS
     args = context.args or []
     undecided: list[WaitlistEntry] = []
     async with runtime.sessionmaker() as session:
@@ -65,17 +66,17 @@ async def show_waitlist(update: Update, context: AchtervangContext) -> None:
                 lead=lead,
                 norm_weeks=runtime.config.waitlist.norm_weeks,
             )
-    await update.effective_message.reply_text(text)
+    await message_of(update).reply_text(text)
     # Each referral awaiting a decision comes with its buttons, so the lead decides from here.
     for entry in undecided[:MAX_DECISIONS]:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             referral_line(tr, entry), reply_markup=decision_markup(tr, entry)
         )
 
 
 async def on_decision(update: Update, context: AchtervangContext) -> None:
     query, runtime, tr = update.callback_query, context.runtime, context.tr
-    if context.coach.role not in LEADS:
+    if context.member.role not in LEADS:
         await refused_press(context, "waitlist", "role")
         await reply(update, tr._("Only a team lead decides on referrals."))
         return
@@ -106,7 +107,7 @@ async def intake(update: Update, context: AchtervangContext) -> None:
     runtime, tr = context.runtime, context.tr
     args = context.args or []
     if len(args) < 2:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             tr._("Use: /intake CODE coach, for example /intake ALM-0417 Anna de Vries.")
         )
         return
@@ -120,10 +121,10 @@ async def intake(update: Update, context: AchtervangContext) -> None:
             now=runtime.clock.now(),
         )
         if isinstance(result, Refused):
-            await update.effective_message.reply_text(refusal_text(tr, result))
+            await message_of(update).reply_text(refusal_text(tr, result))
             return
         await session.commit()
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         tr._(
             "%(code)s is now a family of %(name)s, in phase intake; it left the waitlist.",
             code=result.entry.code,
