@@ -19,7 +19,7 @@ from bot.handlers import registry
 from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import unusable_text
 from bot.handlers.replies import reply as _reply
-from bot.handlers.update_parts import message_of, query_of
+from bot.handlers.update_parts import message_of
 from bot.services.audit import refusals
 from bot.services.audit import trail as audit
 from bot.services.team.coaches import find_enrolled
@@ -173,7 +173,7 @@ async def _leave_foreign_group(update: Update, context: AchtervangContext) -> No
         await session.commit()
     try:
         if update.callback_query is not None:
-            await query_of(update).answer()
+            await update.callback_query.answer()
         if first:
             await context.bot.leave_chat(chat_id)
     except TelegramError as failed:

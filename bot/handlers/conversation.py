@@ -23,7 +23,6 @@ from telegram.ext import BaseHandler, ConversationHandler, TypeHandler
 from telegram.warnings import PTBUserWarning
 
 from bot.handlers.context import AchtervangContext
-from bot.handlers.update_parts import query_of
 from bot.i18n import N_
 
 _LAST_STEP = "conversation_last_step"  # user_data: conversation name → moment of its last step
@@ -88,7 +87,7 @@ def _answered(callback: Callback, name: str, timeout: timedelta) -> Callback:
             # Stale: this is not an answer to a question asked that long ago.
             _steps(context).pop(name, None)
             if update.callback_query is not None:
-                await query_of(update).answer()
+                await update.callback_query.answer()
             await _tell(update, context, name, idle=timeout)
             return ConversationHandler.END
         result = await callback(update, context)

@@ -38,7 +38,7 @@ async def on_button(update: Update, context: AchtervangContext) -> None:
 
 
 async def _answer(update: Update, context: AchtervangContext, cover_id: int, accept: bool) -> None:
-    runtime, tr, query = context.runtime, context.tr, update.callback_query
+    runtime, tr, query = context.runtime, context.tr, query_of(update)
     async with runtime.sessionmaker() as session:
         result = await backup_round.answer(
             session, runtime.config, cover_id, context.coach, accept=accept, now=runtime.clock.now()
@@ -70,7 +70,7 @@ async def _answer(update: Update, context: AchtervangContext, cover_id: int, acc
 
 
 async def _pick(update: Update, context: AchtervangContext, absence_id: int, case_id: int) -> None:
-    runtime, tr, query = context.runtime, context.tr, update.callback_query
+    runtime, tr, query = context.runtime, context.tr, query_of(update)
     if context.member.role not in LEAD_ROLES:
         await reply(update, tr._("Only a team lead can assign a back-up by hand."))
         return
@@ -98,7 +98,7 @@ async def _pick(update: Update, context: AchtervangContext, absence_id: int, cas
 async def _give(
     update: Update, context: AchtervangContext, absence_id: int, case_id: int, coach_id: int
 ) -> None:
-    runtime, tr, query = context.runtime, context.tr, update.callback_query
+    runtime, tr, query = context.runtime, context.tr, query_of(update)
     async with runtime.sessionmaker() as session:
         outcome, case, coach = await backup_round.assign_by_hand(
             session,

@@ -60,8 +60,8 @@ async def _set_language(update: Update, context: AchtervangContext, language: st
     tr = runtime.translator(language)
     text = tr._("From now on I will speak English with you.")
     if update.callback_query is not None:
-        await query_of(update).answer()
-        await query_of(update).edit_message_text(text)
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_text(text)
     else:
         await message_of(update).reply_text(text)
     await register_member_menu(context.bot, runtime, coach)

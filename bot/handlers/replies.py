@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
 
-from bot.handlers.update_parts import message_of, query_of
 from bot.i18n import Translator
 from bot.models import Role
 
 
-async def reply(update: Update, text: str, **kwargs: object) -> None:
+async def reply(update: Update, text: str, **kwargs: Any) -> None:
     if update.callback_query is not None:
-        await query_of(update).answer(text, show_alert=True)
+        await update.callback_query.answer(text, show_alert=True)
     elif update.effective_message is not None:
-        await message_of(update).reply_text(text, **kwargs)
+        await update.effective_message.reply_text(text, **kwargs)
 
 
 def role_label(tr: Translator, role: Role) -> str:
@@ -37,7 +38,7 @@ async def drop_buttons(query: CallbackQuery) -> None:
             raise
 
 
-async def edit_text(query: CallbackQuery, text: str, **kwargs: object) -> None:
+async def edit_text(query: CallbackQuery, text: str, **kwargs: Any) -> None:
     """Replaces the pressed message's text; the same text again (a second tap) is no error."""
     try:
         await query.edit_message_text(text, **kwargs)

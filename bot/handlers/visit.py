@@ -67,7 +67,7 @@ async def _confirm(update: Update, context: AchtervangContext, visit: Visit, edi
     text = visit_text.started(context.tr, visit, config.reminder_before, config.grace)
     markup = _markup(visit_text.visit_buttons(context.tr, visit, config.extend_by))
     if edit and update.callback_query is not None:
-        await query_of(update).edit_message_text(text, reply_markup=markup)
+        await update.callback_query.edit_message_text(text, reply_markup=markup)
     else:
         await message_of(update).reply_text(text, reply_markup=markup)
     await jobs.wake_at_next_deadline(context.application)
@@ -117,8 +117,8 @@ async def _check_out(update: Update, context: AchtervangContext, visit_id: int |
     if result.alert is not None:
         text += "\n" + tr._("The colleagues who were alerted are told you are safe.")
     if update.callback_query is not None:
-        await query_of(update).answer()
-        await query_of(update).edit_message_reply_markup(None)
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_reply_markup(None)
     await message_of(update).reply_text(text)
     await _mark_safe(context, result, now)
     await jobs.wake_at_next_deadline(context.application)
@@ -198,7 +198,7 @@ async def _sos(update: Update, context: AchtervangContext, visit_id: int | None)
         if raised is not None:
             await send_claimed(context.bot, runtime, session, raised.claimed)
     if update.callback_query is not None:
-        await query_of(update).answer()
+        await update.callback_query.answer()
     await message_of(update).reply_text(
         tr._(
             "🆘 Safety alert sent to the colleague on duty, with your phone number and "

@@ -10,7 +10,7 @@ from bot.handlers.access import refused_press
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import LEADS
 from bot.handlers.replies import drop_buttons, reply
-from bot.handlers.update_parts import message_of
+from bot.handlers.update_parts import message_of, query_of
 from bot.i18n import Translator
 from bot.models.waitlist import WaitlistEntry
 from bot.services import parsing
@@ -75,7 +75,7 @@ async def show_waitlist(update: Update, context: AchtervangContext) -> None:
 
 
 async def on_decision(update: Update, context: AchtervangContext) -> None:
-    query, runtime, tr = update.callback_query, context.runtime, context.tr
+    query, runtime, tr = query_of(update), context.runtime, context.tr
     if context.member.role not in LEADS:
         await refused_press(context, "waitlist", "role")
         await reply(update, tr._("Only a team lead decides on referrals."))

@@ -149,7 +149,7 @@ async def got_referrer(update: Update, context: AchtervangContext) -> int:
 
 
 async def got_complexity(update: Update, context: AchtervangContext) -> int:
-    query, tr = update.callback_query, context.tr
+    query, tr = query_of(update), context.tr
     await query.answer()
     complexity = parsing.ascii_int(query.data.rsplit(":", 1)[1], 1, 5)
     if complexity is None:
@@ -163,7 +163,7 @@ async def got_complexity(update: Update, context: AchtervangContext) -> int:
 
 
 async def got_cost(update: Update, context: AchtervangContext) -> int:
-    query, tr = update.callback_query, context.tr
+    query, tr = query_of(update), context.tr
     await query.answer()
     cost = parsing.ascii_int(query.data.rsplit(":", 1)[1], 1, 4)
     if cost is None:
@@ -177,7 +177,7 @@ async def got_cost(update: Update, context: AchtervangContext) -> int:
 
 
 async def got_concern(update: Update, context: AchtervangContext) -> int:
-    query, runtime, tr = update.callback_query, context.runtime, context.tr
+    query, runtime, tr = query_of(update), context.runtime, context.tr
     await query.answer()
     concern = query.data.rsplit(":", 1)[1]
     if concern not in {c.value for c in Concern}:
