@@ -19,8 +19,8 @@ from telegram.warnings import PTBUserWarning
 from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import excerpt
 from bot.handlers.replies import drop_buttons
+from bot.handlers.required import data_of, message_of, query_of, text_of
 from bot.handlers.swap import post_offer
-from bot.handlers.update_parts import message_of, query_of
 from bot.i18n import N_, Translator
 from bot.models import AbsenceKind, AbsenceRecord, Coach
 from bot.scheduling.backup_notices import KIND_NAMES
@@ -143,7 +143,7 @@ async def chosen(update: Update, context: AchtervangContext) -> int:
     if state is None:
         await drop_buttons(query)
         return ConversationHandler.END
-    _, step, value = [*query.data.split(":"), "", ""][:3]
+    _, step, value = [*data_of(query).split(":"), "", ""][:3]
     today = runtime.config.local_date(runtime.clock.now())
     if step == "kind" and value in {k.value for k in AbsenceKind}:
         state["kind"] = value
@@ -225,7 +225,7 @@ async def typed(update: Update, context: AchtervangContext) -> int:
     state = context.user_state.get(_KEY)
     if state is None:
         return ConversationHandler.END
-    text = message_of(update).text.strip()
+    text = text_of(message_of(update)).strip()
     day = parse_day(text, runtime.config.local_date(runtime.clock.now()))
     if day is None:
         await message_of(update).reply_text(

@@ -19,7 +19,7 @@ from bot.handlers import registry
 from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import unusable_text
 from bot.handlers.replies import reply as _reply
-from bot.handlers.update_parts import message_of
+from bot.handlers.required import message_of
 from bot.services.audit import refusals
 from bot.services.audit import trail as audit
 from bot.services.team.coaches import find_enrolled

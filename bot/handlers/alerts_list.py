@@ -7,7 +7,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
-from bot.handlers.update_parts import message_of
+from bot.handlers.required import message_of
 from bot.i18n import N_, Translator
 from bot.models import ALERT_SAFETY
 from bot.services.alerts import closing as alert_closing

@@ -8,7 +8,7 @@ from telegram.ext import CommandHandler
 
 from bot.handlers.absent import refusal_text
 from bot.handlers.context import AchtervangContext
-from bot.handlers.update_parts import message_of
+from bot.handlers.required import message_of
 from bot.scheduling.dispatcher import dispatch_due
 from bot.services.absence import reporting as absences
 from bot.services.absence.reporting import Refusal

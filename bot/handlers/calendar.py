@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
-from bot.handlers.update_parts import message_of
+from bot.handlers.required import message_of
 from bot.services.rosters.ics import DEFAULT_WEEKS, load_export, to_ics
 from bot.texts.roster import when
 

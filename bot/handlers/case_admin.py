@@ -15,7 +15,7 @@ from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import excerpt
 from bot.handlers.registry import LEADS
 from bot.handlers.replies import edit_text, reply
-from bot.handlers.update_parts import message_of
+from bot.handlers.required import data_of, message_of
 from bot.i18n import N_, Translator
 from bot.models import Coach, Phase
 from bot.services import parsing
@@ -175,7 +175,7 @@ async def button_pressed(update: Update, context: AchtervangContext) -> None:
         await refused_press(context, "assign", "role")
         await reply(update, tr._("That command is not available for your role."))
         return
-    action, _, argument = query.data.removeprefix(_PREFIX).partition(":")
+    action, _, argument = data_of(query).removeprefix(_PREFIX).partition(":")
     if action == "no":
         await query.answer()
         await query.edit_message_text(tr._("Cancelled; nothing was changed."))
@@ -267,7 +267,7 @@ async def change_phase(update: Update, context: AchtervangContext) -> None:
     async with runtime.sessionmaker() as session:
         result = await case_admin.set_phase(
             session,
-            lead=context.coach,
+            lead=context.member,
             code=args[0],
             phase_text=args[1],
             today=_today(context),
@@ -305,7 +305,7 @@ async def set_evaluation(update: Update, context: AchtervangContext) -> None:
     async with runtime.sessionmaker() as session:
         result = await case_admin.set_evaluation(
             session,
-            lead=context.coach,
+            lead=context.member,
             code=args[0],
             date_text=args[1],
             today=_today(context),

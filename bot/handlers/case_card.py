@@ -11,7 +11,7 @@ from bot.handlers.access import refused_press
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import TEAM
 from bot.handlers.replies import reply
-from bot.handlers.update_parts import message_of, query_of
+from bot.handlers.required import data_of, message_of, query_of
 from bot.i18n import Translator
 from bot.services import parsing
 from bot.services.cases import views as case_views
@@ -39,7 +39,7 @@ async def show_case(update: Update, context: AchtervangContext) -> None:
     runtime = context.runtime
     async with runtime.sessionmaker() as session:
         shown = await case_views.look_up(
-            session, runtime.config, context.coach, query, runtime.clock.now()
+            session, runtime.config, context.member, query, runtime.clock.now()
         )
         await session.commit()
     if shown.ambiguous is not None:
@@ -60,7 +60,7 @@ async def show_case(update: Update, context: AchtervangContext) -> None:
 async def case_pressed(update: Update, context: AchtervangContext) -> None:
     query = query_of(update)
     tr, coach = context.tr, context.member
-    raw_id = query.data.removeprefix(_PREFIX)
+    raw_id = data_of(query).removeprefix(_PREFIX)
     private = update.effective_chat is not None and update.effective_chat.type == Chat.PRIVATE
     # The gate checks commands, not buttons: a case card never goes to a group, nor to a
     # role that has no case look-up.
@@ -80,7 +80,7 @@ async def case_pressed(update: Update, context: AchtervangContext) -> None:
         await reply(update, _answer(tr, shown, ""))
         return
     await query.answer()
-    await query.message.reply_text(card_text(tr, shown.card))
+    await message_of(update).reply_text(card_text(tr, shown.card))
 
 
 def _answer(tr: Translator, shown: Shown, query: str) -> str:

@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import drop_buttons, reply
-from bot.handlers.update_parts import query_of
+from bot.handlers.required import data_of, message_of, query_of
 from bot.models import AbsenceRecord, Case, Coach
 from bot.scheduling.dispatcher import dispatch_due
 from bot.services import parsing
@@ -25,7 +25,7 @@ def _ints(parts: list[str], n: int) -> list[int] | None:
 
 async def on_button(update: Update, context: AchtervangContext) -> None:
     query = query_of(update)
-    parts = query.data.split(":")
+    parts = data_of(query).split(":")
     action = parts[1] if len(parts) > 1 else ""
     if action in ("accept", "decline") and (ids := _ints(parts, 1)):
         await _answer(update, context, ids[0], accept=action == "accept")
@@ -41,7 +41,12 @@ async def _answer(update: Update, context: AchtervangContext, cover_id: int, acc
     runtime, tr, query = context.runtime, context.tr, query_of(update)
     async with runtime.sessionmaker() as session:
         result = await backup_round.answer(
-            session, runtime.config, cover_id, context.coach, accept=accept, now=runtime.clock.now()
+            session,
+            runtime.config,
+            cover_id,
+            context.member,
+            accept=accept,
+            now=runtime.clock.now(),
         )
         await session.commit()
         absence = (
@@ -64,7 +69,7 @@ async def _answer(update: Update, context: AchtervangContext, cover_id: int, acc
         )
     else:
         text = tr._("Understood: I am asking someone else to cover %(code)s.", code=code)
-    await query.message.reply_text(text)
+    await message_of(update).reply_text(text)
     # A decline's next request goes out now, not at the next tick.
     await dispatch_due(context.bot, runtime)
 
@@ -79,7 +84,7 @@ async def _pick(update: Update, context: AchtervangContext, absence_id: int, cas
         options = await backup_round.rooms(session, runtime.config, runtime.clock.now())
     await query.answer()
     if case is None or not options:
-        await query.message.reply_text(tr._("Nobody present has room for another family."))
+        await message_of(update).reply_text(tr._("Nobody present has room for another family."))
         return
     buttons = [
         [
@@ -90,7 +95,7 @@ async def _pick(update: Update, context: AchtervangContext, absence_id: int, cas
         ]
         for coach, room in options
     ]
-    await query.message.reply_text(
+    await message_of(update).reply_text(
         tr._("Who covers %(code)s?", code=case.code), reply_markup=InlineKeyboardMarkup(buttons)
     )
 
@@ -103,7 +108,7 @@ async def _give(
         outcome, case, coach = await backup_round.assign_by_hand(
             session,
             runtime.config,
-            lead=context.coach,
+            lead=context.member,
             absence_id=absence_id,
             case_id=case_id,
             coach_id=coach_id,

@@ -21,7 +21,7 @@ from telegram.ext import (
 from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import excerpt
 from bot.handlers.replies import reply
-from bot.handlers.update_parts import message_of, query_of
+from bot.handlers.required import data_of, message_of, query_of, text_of
 from bot.i18n import Translator
 from bot.scheduling import jobs
 from bot.scheduling.dispatcher import dispatch_due, send_claimed
@@ -86,7 +86,7 @@ async def raise_crisis(update: Update, context: AchtervangContext) -> int:
 
 async def got_code(update: Update, context: AchtervangContext) -> int:
     tr = context.tr
-    code = message_of(update).text.strip()
+    code = text_of(message_of(update)).strip()
     if not alerts.valid_code(code):
         await message_of(update).reply_text(
             tr._(
@@ -112,7 +112,7 @@ async def _ask_for_text(
     runtime = context.runtime
     async with runtime.sessionmaker() as session:
         known = await alerts.find_case(session, code) is not None
-        suggestions = [] if known else await close_codes(session, context.coach, code)
+        suggestions = [] if known else await close_codes(session, context.member, code)
     context.user_state[_CODE_KEY] = code
     text = question if known else unknown_code_question(context.tr, code, suggestions)
     await message_of(update).reply_text(text)
@@ -123,7 +123,7 @@ async def got_text(update: Update, context: AchtervangContext) -> int:
     code = context.user_state.pop(_CODE_KEY, None)
     if code is None:
         return await raise_crisis(update, context)
-    await _raise(update, context, code, message_of(update).text.strip())
+    await _raise(update, context, code, text_of(message_of(update)).strip())
     return ConversationHandler.END
 
 
@@ -141,7 +141,7 @@ async def _raise(update: Update, context: AchtervangContext, code: str, text: st
         intake = await alert_intake.take_in(
             session,
             runtime.config,
-            reporter=context.coach,
+            reporter=context.member,
             code=code,
             text=text,
             now=now,
@@ -158,11 +158,11 @@ async def _raise(update: Update, context: AchtervangContext, code: str, text: st
             # turned into "something went wrong, try again" (which invites a second alert).
             ref = f"{message.chat_id}:{message.message_id}"
             unknown = intake.result is Taken.NEW and intake.alert.case_id is None
-            suggestions = await close_codes(session, context.coach, code) if unknown else []
+            suggestions = await close_codes(session, context.member, code) if unknown else []
             receipts = await alert_intake.store_receipt(
                 session,
                 intake.alert,
-                context.coach,
+                context.member,
                 _receipt(tr, intake, text, suggestions),
                 ref,
                 now,
@@ -201,7 +201,7 @@ def _receipt(tr: Translator, intake: Intake, text: str, suggestions: list[str]) 
 async def answer_alert(update: Update, context: AchtervangContext) -> None:
     query = query_of(update)
     runtime, tr, coach = context.runtime, context.tr, context.member
-    _, action, raw_id = [*query.data.split(":"), "", ""][:3]
+    _, action, raw_id = [*data_of(query).split(":"), "", ""][:3]
     alert_id = parsing.row_id(raw_id)
     if action not in ("take", "decline") or alert_id is None:
         await query.answer()

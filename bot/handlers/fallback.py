@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.handlers.context import AchtervangContext
-from bot.handlers.update_parts import message_of, query_of
+from bot.handlers.required import message_of, query_of
 from bot.operations.log_privacy import exception_outline
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from telegram.ext import CommandHandler
 
 from bot.handlers import registry
 from bot.handlers.context import AchtervangContext
-from bot.handlers.update_parts import message_of
+from bot.handlers.required import message_of
 from bot.i18n import Translator
 from bot.models import Role
 

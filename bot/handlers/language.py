@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.menu import register_member_menu
-from bot.handlers.update_parts import message_of, query_of
+from bot.handlers.required import data_of, message_of, query_of
 from bot.i18n import LANGUAGES
 from bot.models import Coach
 from bot.services.audit import trail as audit
@@ -36,7 +36,7 @@ async def ask_language(update: Update, context: AchtervangContext) -> None:
 
 async def language_chosen(update: Update, context: AchtervangContext) -> None:
     query = query_of(update)
-    choice = query.data.removeprefix(_PREFIX)
+    choice = data_of(query).removeprefix(_PREFIX)
     if choice not in LANGUAGES:
         await query.answer()
         return

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
-from bot.handlers.update_parts import message_of
+from bot.handlers.required import message_of
 from bot.i18n import Translator
 from bot.services.rosters.core import DutyStatus
 from bot.services.rosters.store import load_roster

@@ -9,7 +9,7 @@ from telegram.error import TelegramError
 from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
-from bot.handlers.update_parts import message_of
+from bot.handlers.required import message_of
 from bot.i18n import Translator
 from bot.scheduling.jobs import kick
 from bot.services.rosters.overrides import Assigned, Problem, Refusal, assign, parse_request

@@ -17,7 +17,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import reply
-from bot.handlers.update_parts import message_of, query_of
+from bot.handlers.required import data_of, message_of, query_of
 from bot.models import Alert, AlertStatus
 from bot.scheduling.dispatcher import dispatch_due
 from bot.services import parsing
@@ -48,7 +48,7 @@ async def start_resolve(update: Update, context: AchtervangContext) -> int:
     runtime, tr = context.runtime, context.tr
     context.user_state.pop(_PENDING, None)
     async with runtime.sessionmaker() as session:
-        mine = await alert_closing.taken_unresolved(session, context.coach)
+        mine = await alert_closing.taken_unresolved(session, context.member)
     message = message_of(update)
     if not mine:
         await message.reply_text(
@@ -87,7 +87,7 @@ async def _still_mine(context: AchtervangContext, alert_id: int) -> Alert | None
 async def on_button(update: Update, context: AchtervangContext) -> int:
     query = query_of(update)
     tr = context.tr
-    parts = query.data.split(":")
+    parts = data_of(query).split(":")
     action = parts[1] if len(parts) > 1 else ""
     alert_id = parsing.row_id(parts[2]) if len(parts) >= 3 else None
     if alert_id is None or action not in ("pick", "out"):
@@ -143,7 +143,7 @@ async def on_note(update: Update, context: AchtervangContext) -> int:
             session,
             runtime.config,
             alert_id,
-            context.coach,
+            context.member,
             outcome=outcome,
             note=note,
             now=runtime.clock.now(),

@@ -9,6 +9,7 @@ from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.long_text import reply_long
+from bot.handlers.required import message_of
 from bot.services.rosters.report import build_report
 from bot.texts.roster_report import report_text
 
@@ -18,7 +19,7 @@ async def show_report(update: Update, context: AchtervangContext) -> None:
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
         report = await build_report(session, runtime.config, now)
-    await reply_long(update.effective_message, report_text(context.tr, report))
+    await reply_long(message_of(update), report_text(context.tr, report))
 
 
 HANDLERS = [CommandHandler("rosterreport", show_report)]

@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import excerpt
-from bot.handlers.update_parts import message_of, query_of
+from bot.handlers.required import data_of, message_of, query_of
 from bot.services import parsing
 from bot.services.rosters.input import parse_week
 from bot.services.rosters.store import load_roster
@@ -39,7 +39,7 @@ async def show_roster(update: Update, context: AchtervangContext) -> None:
 
 async def page_roster(update: Update, context: AchtervangContext) -> None:
     query = query_of(update)
-    monday = parsing.iso_date(query.data.removeprefix(_PREFIX))
+    monday = parsing.iso_date(data_of(query).removeprefix(_PREFIX))
     if monday is None or monday.weekday() != 0:
         await query.answer()
         return

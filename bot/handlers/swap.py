@@ -15,7 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.config.duties import Duty
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import reply
-from bot.handlers.update_parts import data_of, message_of, query_of
+from bot.handlers.required import data_of, message_of, query_of
 from bot.i18n import N_, Translator
 from bot.models import Coach, SwapOffer
 from bot.scheduling.jobs import kick
@@ -48,7 +48,7 @@ def offer_text(tr: Translator, offer: SwapOffer) -> str:
 async def list_shifts(update: Update, context: AchtervangContext) -> None:
     runtime, tr = context.runtime, context.tr
     async with runtime.sessionmaker() as session:
-        mine = await swaps.my_shifts(session, runtime.config, context.coach, runtime.clock.now())
+        mine = await swaps.my_shifts(session, runtime.config, context.member, runtime.clock.now())
     text, keyboard = _list_view(tr, mine)
     await message_of(update).reply_text(text, reply_markup=keyboard)
 

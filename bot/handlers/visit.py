@@ -21,7 +21,7 @@ from telegram.ext import (
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import TEAM
 from bot.handlers.replies import reply
-from bot.handlers.update_parts import message_of, query_of
+from bot.handlers.required import data_of, message_of, query_of
 from bot.i18n import Translator
 from bot.models import Alert, AlertStatus, Coach, Visit
 from bot.scheduling import jobs
@@ -86,7 +86,7 @@ async def start_visit(update: Update, context: AchtervangContext) -> None:
         return
     async with runtime.sessionmaker() as session:
         visit = await visits.start(
-            session, runtime.config, context.coach, request, runtime.clock.now()
+            session, runtime.config, context.member, request, runtime.clock.now()
         )
         await session.commit()
     if isinstance(visit, Refusal):
@@ -108,7 +108,7 @@ async def _check_out(update: Update, context: AchtervangContext, visit_id: int |
     runtime, tr = context.runtime, context.tr
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
-        result = await visits.check_out(session, context.coach, visit_id, now)
+        result = await visits.check_out(session, context.member, visit_id, now)
         await session.commit()
     if isinstance(result, Refusal):
         await reply(update, _refusal(context, result))
@@ -192,7 +192,7 @@ async def _sos(update: Update, context: AchtervangContext, visit_id: int | None)
     runtime, tr = context.runtime, context.tr
     async with runtime.sessionmaker() as session:
         _visit, raised = await visits.sos(
-            session, runtime.config, context.coach, visit_id, runtime.clock.now()
+            session, runtime.config, context.member, visit_id, runtime.clock.now()
         )
         await session.commit()
         if raised is not None:
@@ -215,7 +215,7 @@ async def _sos(update: Update, context: AchtervangContext, visit_id: int | None)
 async def on_button(update: Update, context: AchtervangContext) -> None:
     query = query_of(update)
     runtime, tr = context.runtime, context.tr
-    parts = query.data.split(":")
+    parts = data_of(query).split(":")
     action = parts[1] if len(parts) > 1 else ""
     if (
         context.coach is None
@@ -262,7 +262,7 @@ async def overview(update: Update, context: AchtervangContext) -> None:
     runtime, tr = context.runtime, context.tr
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
-        if not await visits.may_overview(session, runtime.config, context.coach, now):
+        if not await visits.may_overview(session, runtime.config, context.member, now):
             await message_of(update).reply_text(
                 tr._("Only team leads and the coach on duty see the running home visits.")
             )

@@ -10,7 +10,7 @@ from bot.handlers.access import refused_press
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import LEADS
 from bot.handlers.replies import drop_buttons, reply
-from bot.handlers.update_parts import message_of, query_of
+from bot.handlers.required import data_of, message_of, query_of
 from bot.i18n import Translator
 from bot.models.waitlist import WaitlistEntry
 from bot.services import parsing
@@ -80,14 +80,14 @@ async def on_decision(update: Update, context: AchtervangContext) -> None:
         await refused_press(context, "waitlist", "role")
         await reply(update, tr._("Only a team lead decides on referrals."))
         return
-    _, answer, raw_id = [*query.data.split(":"), "", ""][:3]
+    _, answer, raw_id = [*data_of(query).split(":"), "", ""][:3]
     entry_id = parsing.row_id(raw_id)
     if answer not in ("yes", "no") or entry_id is None:
         await query.answer()
         return
     async with runtime.sessionmaker() as session:
         result = await waitlist.decide(
-            session, entry_id, answer == "yes", actor=context.coach, now=runtime.clock.now()
+            session, entry_id, answer == "yes", actor=context.member, now=runtime.clock.now()
         )
         await session.commit()
     if isinstance(result, Refused):
@@ -117,7 +117,7 @@ async def intake(update: Update, context: AchtervangContext) -> None:
             runtime.config,
             args[0],
             " ".join(args[1:]),
-            actor=context.coach,
+            actor=context.member,
             now=runtime.clock.now(),
         )
         if isinstance(result, Refused):

@@ -21,7 +21,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.handlers.context import AchtervangContext
-from bot.handlers.update_parts import data_of, message_of, query_of
+from bot.handlers.required import data_of, message_of, query_of, text_of
 from bot.handlers.waitlist import decision_markup
 from bot.i18n import Translator
 from bot.models import Coach
@@ -70,7 +70,7 @@ async def start(update: Update, context: AchtervangContext) -> int:
 
 
 async def got_code(update: Update, context: AchtervangContext) -> int:
-    return await _take_code(update, context, message_of(update).text.strip())
+    return await _take_code(update, context, text_of(message_of(update)).strip())
 
 
 async def _take_code(update: Update, context: AchtervangContext, code: str) -> int:
@@ -103,7 +103,7 @@ def _referral_day(text: str, today: date) -> date | None:
 async def got_day_text(update: Update, context: AchtervangContext) -> int:
     tr, runtime = context.tr, context.runtime
     today = runtime.config.local_date(runtime.clock.now())
-    day = _referral_day(message_of(update).text, today)
+    day = _referral_day(text_of(message_of(update)), today)
     if day is None or day > today:
         await message_of(update).reply_text(
             tr._("That is not a date in the past, like 20-11-2026. Try again, or /cancel.")
@@ -138,7 +138,7 @@ async def _take_day(update: Update, context: AchtervangContext, day: date) -> in
 
 
 async def got_referrer(update: Update, context: AchtervangContext) -> int:
-    text = message_of(update).text.strip()[:120]
+    text = text_of(message_of(update)).strip()[:120]
     _draft(context)["referrer"] = None if text in ("", "-") else text
     tr = context.tr
     await message_of(update).reply_text(
@@ -151,11 +151,11 @@ async def got_referrer(update: Update, context: AchtervangContext) -> int:
 async def got_complexity(update: Update, context: AchtervangContext) -> int:
     query, tr = query_of(update), context.tr
     await query.answer()
-    complexity = parsing.ascii_int(query.data.rsplit(":", 1)[1], 1, 5)
+    complexity = parsing.ascii_int(data_of(query).rsplit(":", 1)[1], 1, 5)
     if complexity is None:
         return await _not_understood(update, context, COMPLEXITY)
     _draft(context)["complexity"] = complexity
-    await query.message.reply_text(
+    await message_of(update).reply_text(
         tr._("Yearly cost band for the municipality, from 1 (lowest) to 4 (highest)?"),
         reply_markup=_buttons([[(str(n), f"cost:{n}") for n in range(1, 5)]]),
     )
@@ -165,11 +165,11 @@ async def got_complexity(update: Update, context: AchtervangContext) -> int:
 async def got_cost(update: Update, context: AchtervangContext) -> int:
     query, tr = query_of(update), context.tr
     await query.answer()
-    cost = parsing.ascii_int(query.data.rsplit(":", 1)[1], 1, 4)
+    cost = parsing.ascii_int(data_of(query).rsplit(":", 1)[1], 1, 4)
     if cost is None:
         return await _not_understood(update, context, COST)
     _draft(context)["cost"] = cost
-    await query.message.reply_text(
+    await message_of(update).reply_text(
         tr._("Is there a safety concern?"),
         reply_markup=_buttons([[(tr._(CONCERN_NAMES[c]), f"sc:{c.value}")] for c in Concern]),
     )
@@ -179,7 +179,7 @@ async def got_cost(update: Update, context: AchtervangContext) -> int:
 async def got_concern(update: Update, context: AchtervangContext) -> int:
     query, runtime, tr = query_of(update), context.runtime, context.tr
     await query.answer()
-    concern = query.data.rsplit(":", 1)[1]
+    concern = data_of(query).rsplit(":", 1)[1]
     if concern not in {c.value for c in Concern}:
         return await _not_understood(update, context, CONCERN)
     _draft(context)["concern"] = concern
@@ -188,7 +188,7 @@ async def got_concern(update: Update, context: AchtervangContext) -> int:
     rows = (
         [[(tr._("%(name)s (bureaudienst today)", name=default.name), "ct:day")]] if default else []
     )
-    await query.message.reply_text(
+    await message_of(update).reply_text(
         tr._(
             "Who on the team is the family's contact person while it waits? Send a name, "
             "or take today's bureaudienst."
@@ -200,7 +200,7 @@ async def got_concern(update: Update, context: AchtervangContext) -> int:
 
 async def got_contact_name(update: Update, context: AchtervangContext) -> int:
     runtime, tr = context.runtime, context.tr
-    text = message_of(update).text.strip()
+    text = text_of(message_of(update)).strip()
     async with runtime.sessionmaker() as session:
         found = await waitlist.match_team_member(session, text)
     if isinstance(found, Refused):
