@@ -19,7 +19,7 @@ from telegram.warnings import PTBUserWarning
 from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import excerpt
 from bot.handlers.replies import drop_buttons
-from bot.handlers.required import data_of, message_of, query_of, text_of
+from bot.handlers.required import data_of, message_of, present, query_of, text_of
 from bot.handlers.swap import post_offer
 from bot.i18n import N_, Translator
 from bot.models import AbsenceKind, AbsenceRecord, Coach
@@ -182,7 +182,7 @@ async def chosen(update: Update, context: AchtervangContext) -> int:
         context.user_state.pop(_KEY, None)
         await drop_buttons(query)
         async with runtime.sessionmaker() as session:
-            subject = await session.get(Coach, state["coach_id"])
+            subject = present(await session.get(Coach, state["coach_id"]), "the absent coach")
         request = Request(
             AbsenceKind(state["kind"]),
             date.fromisoformat(state["first"]),

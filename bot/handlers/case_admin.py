@@ -15,7 +15,7 @@ from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import excerpt
 from bot.handlers.registry import LEADS
 from bot.handlers.replies import edit_text, reply
-from bot.handlers.required import data_of, message_of
+from bot.handlers.required import data_of, message_of, present, query_of
 from bot.i18n import N_, Translator
 from bot.models import Coach, Phase
 from bot.services import parsing
@@ -169,7 +169,7 @@ async def _ask_confirmation(update: Update, tr: Translator, ask: NeedsConfirmati
 
 async def button_pressed(update: Update, context: AchtervangContext) -> None:
     runtime, tr, lead = context.runtime, context.tr, context.coach
-    query = update.callback_query
+    query = query_of(update)
     # Buttons skip the command gate: the role is checked here, at press time.
     if lead is None or lead.role not in LEADS:
         await refused_press(context, "assign", "role")
@@ -216,7 +216,7 @@ def _assigned_text(tr: Translator, done: Assignment) -> str:
 
 async def _tell_coaches(context: AchtervangContext, done: Assignment) -> None:
     """The new coach, the coach who lost the family, and a new back-up hear it privately."""
-    lead, code = context.coach, done.case.code
+    lead, code = context.member, done.case.code
     notices: list[tuple[Coach, str, dict[str, str]]] = []
     if done.old_coach is None or done.old_coach.id != done.coach.id:
         notices.append((done.coach, N_("%(lead)s has made you the coach of family %(code)s."), {}))
@@ -320,7 +320,7 @@ async def set_evaluation(update: Update, context: AchtervangContext) -> None:
         tr._(
             "Done: the next evaluation of %(code)s is on %(day)s.",
             code=case.code,
-            day=tr.date(case.next_evaluation, DAY),
+            day=tr.date(present(case.next_evaluation, "the evaluation just set"), DAY),
         )
     )
 

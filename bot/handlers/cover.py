@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import drop_buttons, reply
-from bot.handlers.required import data_of, message_of, query_of
+from bot.handlers.required import data_of, message_of, present, query_of
 from bot.models import AbsenceRecord, Case, Coach
 from bot.scheduling.dispatcher import dispatch_due
 from bot.services import parsing
@@ -125,8 +125,9 @@ async def _give(
         await reply(update, tr._("This absence is over or the family has changed."))
         return
     await query.answer()
+    name, code = present(coach, "the covering coach").name, present(case, "the family").code
     await query.edit_message_text(
-        tr._("%(name)s now covers %(code)s and has been told.", name=coach.name, code=case.code)
+        tr._("%(name)s now covers %(code)s and has been told.", name=name, code=code)
     )
     await dispatch_due(context.bot, runtime)
 

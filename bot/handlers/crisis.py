@@ -21,7 +21,7 @@ from telegram.ext import (
 from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import excerpt
 from bot.handlers.replies import reply
-from bot.handlers.required import data_of, message_of, query_of, text_of
+from bot.handlers.required import data_of, message_of, present, query_of, text_of
 from bot.i18n import Translator
 from bot.scheduling import jobs
 from bot.scheduling.dispatcher import dispatch_due, send_claimed
@@ -157,11 +157,12 @@ async def _raise(update: Update, context: AchtervangContext, code: str, text: st
             # Through the outbox: once the alert is stored, a failed receipt is retried, never
             # turned into "something went wrong, try again" (which invites a second alert).
             ref = f"{message.chat_id}:{message.message_id}"
-            unknown = intake.result is Taken.NEW and intake.alert.case_id is None
+            alert = present(intake.alert, "the alert raised or joined")
+            unknown = intake.result is Taken.NEW and alert.case_id is None
             suggestions = await close_codes(session, context.member, code) if unknown else []
             receipts = await alert_intake.store_receipt(
                 session,
-                intake.alert,
+                alert,
                 context.member,
                 _receipt(tr, intake, text, suggestions),
                 ref,
@@ -185,7 +186,7 @@ async def _raise(update: Update, context: AchtervangContext, code: str, text: st
 
 
 def _receipt(tr: Translator, intake: Intake, text: str, suggestions: list[str]) -> str:
-    alert = intake.alert
+    alert = present(intake.alert, "the alert raised or joined")
     if intake.result is Taken.JOINED:
         return tr._(
             "Your crisis alert %(code)s of %(when)s is still open, so no second alert was "
@@ -211,7 +212,8 @@ async def answer_alert(update: Update, context: AchtervangContext) -> None:
         if action == "take":
             result = await alerts.take(session, alert_id, coach, now)
             if result.outcome is Outcome.TAKEN:
-                await alert_closing.plan_reminder(session, runtime.config, result.alert)
+                taken = present(result.alert, "the alert taken")
+                await alert_closing.plan_reminder(session, runtime.config, taken)
         else:
             result = await alerts.decline(session, runtime.config, alert_id, coach, now)
         await session.commit()

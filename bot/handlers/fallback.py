@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.handlers.context import AchtervangContext
-from bot.handlers.required import message_of, query_of
+from bot.handlers.required import message_of, present, query_of
 from bot.operations.log_privacy import exception_outline
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,9 @@ async def stale_button(update: Update, context: AchtervangContext) -> None:
 
 async def on_error(update: object, context: AchtervangContext) -> None:
     # The outline only: the exception's text may hold what someone typed or SQL parameters.
-    log.error("error while handling an update: %s", exception_outline(context.error))
+    log.error(
+        "error while handling an update: %s", exception_outline(present(context.error, "the error"))
+    )
     log.debug("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         # Say that it failed; never echo the exception, it may hold case data.

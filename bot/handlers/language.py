@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.menu import register_member_menu
-from bot.handlers.required import data_of, message_of, query_of
+from bot.handlers.required import data_of, message_of, present, query_of
 from bot.i18n import LANGUAGES
 from bot.models import Coach
 from bot.services.audit import trail as audit
@@ -46,7 +46,7 @@ async def language_chosen(update: Update, context: AchtervangContext) -> None:
 async def _set_language(update: Update, context: AchtervangContext, language: str) -> None:
     runtime = context.runtime
     async with runtime.sessionmaker() as session:
-        coach = await session.get(Coach, context.member.id)
+        coach = present(await session.get(Coach, context.member.id), "the coach")
         coach.language = language
         audit.record(
             session,

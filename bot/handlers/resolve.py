@@ -17,7 +17,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import reply
-from bot.handlers.required import data_of, message_of, query_of
+from bot.handlers.required import data_of, message_of, present, query_of
 from bot.models import Alert, AlertStatus
 from bot.scheduling.dispatcher import dispatch_due
 from bot.services import parsing
@@ -157,7 +157,7 @@ async def on_note(update: Update, context: AchtervangContext) -> int:
     await message.reply_text(
         tr._(
             "Crisis alert %(code)s is resolved: %(outcome)s. Thank you.",
-            code=done.alert.case_code,
+            code=present(done.alert, "the resolved alert").case_code,
             outcome=tr._(OUTCOMES[outcome]),
         )
     )
@@ -176,7 +176,10 @@ async def nothing_to_cancel(update: Update, context: AchtervangContext) -> None:
 
 
 _TEXT = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
-_BUTTON = CallbackQueryHandler(on_button, pattern=f"^{_PREFIX}")
+# Typed as returning any object, as the conversation's handler lists are.
+_BUTTON: CallbackQueryHandler[AchtervangContext, object] = CallbackQueryHandler(
+    on_button, pattern=f"^{_PREFIX}"
+)
 
 with warnings.catch_warnings():
     # Buttons are tracked per chat, not per message, on purpose: one resolve at a time.

@@ -15,7 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.config.duties import Duty
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import reply
-from bot.handlers.required import data_of, message_of, query_of
+from bot.handlers.required import data_of, message_of, present, query_of
 from bot.i18n import N_, Translator
 from bot.models import Coach, SwapOffer
 from bot.scheduling.jobs import kick
@@ -105,7 +105,7 @@ async def _offer(update: Update, context: AchtervangContext, duty: str, start: d
             return
         # Committed before it is shown, so a quick colleague's press finds it.
         await session.commit()
-        offer = result.offer
+        offer = present(result.offer, "the new offer")
         shown = await post_offer(context, session, coach, offer)
         await session.commit()
     await query_of(update).answer()
@@ -137,7 +137,11 @@ async def post_offer(
         targets = [(team_chat, runtime.translator())]
     else:
         colleagues = await swaps.recipients(session, offerer)
-        targets = [(c.telegram_user_id, runtime.translator(c.language)) for c in colleagues]
+        targets = [
+            (c.telegram_user_id, runtime.translator(c.language))
+            for c in colleagues
+            if c.telegram_user_id is not None  # recipients() picks only reachable ones
+        ]
     shown = 0
     for chat_id, tr in targets:
         if absent:
@@ -179,7 +183,8 @@ async def _take(update: Update, context: AchtervangContext, offer_id: int) -> No
             return
         await session.commit()
     await query_of(update).answer()
-    offer, offerer = result.offer, result.offerer
+    offer = present(result.offer, "the offer taken")
+    offerer = present(result.offerer, "the offering coach")
     await _tell(
         context,
         taker,
@@ -220,7 +225,7 @@ async def _withdraw(update: Update, context: AchtervangContext, offer_id: int) -
             await reply(update, refusal_text(tr, result))
             return
         await session.commit()
-    offer = result.offer
+    offer = present(result.offer, "the offer withdrawn")
     await query_of(update).answer()
     await query_of(update).edit_message_text(
         tr._("You withdrew your offer of %(shift)s.", shift=offer_text(tr, offer))

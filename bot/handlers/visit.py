@@ -21,7 +21,7 @@ from telegram.ext import (
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import TEAM
 from bot.handlers.replies import reply
-from bot.handlers.required import data_of, message_of, query_of
+from bot.handlers.required import data_of, message_of, present, query_of
 from bot.i18n import Translator
 from bot.models import Alert, AlertStatus, Coach, Visit
 from bot.scheduling import jobs
@@ -146,7 +146,7 @@ async def _redraw(
         facts = await card_facts(session, alert, runtime.clock.now())
         coaches = {cid: await session.get(Coach, cid) for _, _, cid in shown}
     for chat_id, message_id, coach_id in shown:
-        tr = runtime.translator(coaches[coach_id].language)
+        tr = runtime.translator(present(coaches[coach_id], "the coach shown it").language)
         text = card(tr, alert, facts)
         if last_line is not None:
             text += "\n\n" + last_line(tr)
@@ -240,7 +240,10 @@ async def on_button(update: Update, context: AchtervangContext) -> None:
             await reply(update, _refusal(context, visit))
             return
         await query.answer(
-            tr._("Extended until %(end)s.", end=tr.time(visit.expected_end, visit_text.HHMM))
+            tr._(
+                "Extended until %(end)s.",
+                end=tr.time(present(visit.expected_end, "the new end"), visit_text.HHMM),
+            )
         )
         await _confirm(update, context, visit, edit=False)
     elif action == "len" and len(parts) == 4 and parts[3].isdigit():
@@ -278,7 +281,7 @@ async def overview(update: Update, context: AchtervangContext) -> None:
             "%(name)s%(about)s until %(end)s",
             name=item.coach.name,
             about=visit_text.about(tr, visit),
-            end=tr.time(visit.expected_end, visit_text.HHMM),
+            end=tr.time(present(visit.expected_end, "a running visit's end"), visit_text.HHMM),
         )
         if visit.alert_id is not None:
             line = "🆘 " + line + " — " + tr._("safety alert raised")

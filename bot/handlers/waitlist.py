@@ -100,7 +100,7 @@ async def on_decision(update: Update, context: AchtervangContext) -> None:
         if answer == "yes"
         else tr._("%(code)s was not accepted onto the waitlist.", code=result.code)
     )
-    await query.edit_message_text(f"{query.message.text}\n\n{done}")
+    await query.edit_message_text(f"{message_of(update).text}\n\n{done}")
 
 
 async def intake(update: Update, context: AchtervangContext) -> None:
