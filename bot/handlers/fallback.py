@@ -26,14 +26,13 @@ async def stale_button(update: Update, context: AchtervangContext) -> None:
 
 async def on_error(update: object, context: AchtervangContext) -> None:
     # The outline only: the exception's text may hold what someone typed or SQL parameters.
-    log.error(
-        "error while handling an update: %s", exception_outline(present(context.error, "the error"))
-    )
+    error = present(context.error, "the error")  # PTB sets it for every error handler
+    log.error("error while handling an update: %s", exception_outline(error))
     log.debug("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         # Say that it failed; never echo the exception, it may hold case data.
         try:
-            await message_of(update).reply_text(
+            await update.effective_message.reply_text(
                 context.tr._("Something went wrong on my side. Please try again in a moment.")
             )
         except Exception:
