@@ -39,7 +39,7 @@ def piece_text(tr: Translator, duty: Duty, start: datetime, end: datetime) -> st
 
 
 def offer_text(tr: Translator, offer: SwapOffer) -> str:
-    return piece_text(tr, offer.duty, offer.start, offer.end)  # type: ignore[arg-type]
+    return piece_text(tr, offer.duty, offer.start, offer.end)
 
 
 # --- /swap -------------------------------------------------------------------------------

@@ -55,7 +55,9 @@ async def card_facts(session: AsyncSession, alert: Alert, now: datetime) -> Card
     case = await session.get(Case, alert.case_id) if alert.case_id else None
     own_id, backup_id = (case.coach_id, case.backup_coach_id) if case else (None, None)
     coaches = await _coaches(session, [alert.reporter_id, own_id, backup_id])
-    reporter, own, backup = (coaches.get(i) for i in (alert.reporter_id, own_id, backup_id))  # type: ignore[arg-type]
+    reporter = coaches.get(alert.reporter_id)
+    own = coaches.get(own_id) if own_id is not None else None
+    backup = coaches.get(backup_id) if backup_id is not None else None
     absent = own is not None and await is_absent(session, own.id, now)
     return CardFacts(
         case=case,

@@ -101,7 +101,7 @@ class World:
         self.poll_generation = 0
         # getUpdates requests being answered, by the client's address; a getUpdates arriving
         # while one from another, still connected client waits is an overlap: two pollers.
-        self.polls_waiting: dict[object, tuple[str, int]] = {}
+        self.polls_waiting: dict[asyncio.BaseTransport, tuple[str, int]] = {}
         self.poll_overlaps: list[tuple[tuple[str, int], tuple[str, int]]] = []
         self.events: list[dict] = []
         self.commands: dict[tuple[str, str], list[dict]] = {}

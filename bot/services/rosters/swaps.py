@@ -224,7 +224,7 @@ async def take_offer(
         return SwapResult(Outcome.ABSENT, offer=offer, offerer=offerer)
     if _on_duty_during(state, taker.name, offer.start, offer.end):
         return SwapResult(Outcome.ALREADY_ON_DUTY, offer=offer, offerer=offerer)
-    pieces = state.shifts(offer.duty, offer.start, offer.end)  # type: ignore[arg-type]
+    pieces = state.shifts(offer.duty, offer.start, offer.end)
     if offerer is None:  # offered_by_id is a foreign key: the row is there
         raise LookupError(f"swap offer {offer.id} has no offering coach")
     # A team lead may have given (part of) the shift to someone else since it was offered.

@@ -141,7 +141,8 @@ class _WaitlistKind(_Kind[WaitlistRow, WaitlistEntry]):  # type: ignore[type-var
         elif current is None:
             default = self.default_contact
             values["contact_coach_id"] = default.id if default else None
-        concern = row.concern if "concern" in columns else current.concern  # type: ignore[union-attr]
+        # A new record is planned with every column.
+        concern = row.concern if "concern" in columns or current is None else current.concern
         # Acute safety never waits for the acceptance decision, whatever the file says.
         accepted = row.accepted or concern == Concern.ACUTE
         decides = "accepted" in columns or concern == Concern.ACUTE
