@@ -19,7 +19,6 @@ from telegram.ext import (
 )
 
 from bot.handlers.context import AchtervangContext
-from bot.handlers.edge import excerpt
 from bot.handlers.replies import reply
 from bot.handlers.required import data_of, message_of, present, query_of, text_of
 from bot.i18n import Translator
@@ -29,12 +28,14 @@ from bot.services import parsing
 from bot.services.alerts import closing as alert_closing
 from bot.services.alerts import intake as alert_intake
 from bot.services.alerts import lifecycle as alerts
+from bot.services.alerts.codes import find_case, valid_code
 from bot.services.alerts.intake import Intake, Taken
 from bot.services.alerts.lifecycle import Answer, Outcome
 from bot.services.cases.example import example_code
 from bot.services.cases.suggestions import close_codes
 from bot.texts.crisis_receipt import receipt, unknown_code_question
 from bot.texts.roster import WHEN
+from bot.texts.split import excerpt
 from bot.transport import inbox_store as inbox
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ async def raise_crisis(update: Update, context: AchtervangContext) -> int:
         )
         return ASK_CODE
     code = args[0]
-    if not alerts.valid_code(code):
+    if not valid_code(code):
         await message.reply_text(
             tr._(
                 "'%(code)s' is not a case code (letters, digits and dashes, for example "
@@ -87,7 +88,7 @@ async def raise_crisis(update: Update, context: AchtervangContext) -> int:
 async def got_code(update: Update, context: AchtervangContext) -> int:
     tr = context.tr
     code = text_of(message_of(update)).strip()
-    if not alerts.valid_code(code):
+    if not valid_code(code):
         await message_of(update).reply_text(
             tr._(
                 "'%(code)s' is not a case code: letters, digits and dashes, for example "
@@ -111,7 +112,7 @@ async def _ask_for_text(
     still be put right so the alert reaches the family's own coach."""
     runtime = context.runtime
     async with runtime.sessionmaker() as session:
-        known = await alerts.find_case(session, code) is not None
+        known = await find_case(session, code) is not None
         suggestions = [] if known else await close_codes(session, context.member, code)
     context.user_state[_CODE_KEY] = code
     text = question if known else unknown_code_question(context.tr, code, suggestions)

@@ -22,23 +22,20 @@ from bot.models.waitlist import WaitlistEntry
 from bot.models.waitlist_terms import Concern, EntryStatus
 from bot.services.alerts import acute
 from bot.services.cases import holders
-from bot.services.imports.csv_import import (
+from bot.services.imports.cells import (
     _REFERRER_MAX,
     CellError,
-    ImportReport,
     _case_code,
-    _coaches_by_key,
     _context,
     _date_or_none,
-    _import,
-    _Kind,
     _one_of,
-    _Plan,
     _Row,
     _text_or_none,
     _whole_or_none,
     _yes_no,
 )
+from bot.services.imports.coaches import _coaches_by_key
+from bot.services.imports.pipeline import ImportReport, _import, _Kind, _Plan
 from bot.services.team.coaches import normalise_name
 from bot.services.waitlist.store import LIVE, contact_of_the_day
 
@@ -100,9 +97,7 @@ class WaitlistRow(_Row):
         return value
 
 
-# TODO(integrator): ObjT in bot/services/imports/csv_import.py is constrained to Coach and
-# Case; once it admits WaitlistEntry, mypy reports these two ignores as unused.
-class _WaitlistKind(_Kind[WaitlistRow, WaitlistEntry]):  # type: ignore[type-var]
+class _WaitlistKind(_Kind[WaitlistRow, WaitlistEntry]):
     action = "import.waitlist"
     row_model = WaitlistRow
     key_column = "code"
@@ -164,8 +159,7 @@ async def import_waitlist(
     report is ok."""
     default_contact = await contact_of_the_day(session, config, now)
     acute_before = await acute.acute_codes(session)
-    kind = _WaitlistKind(now, default_contact)
-    report = await _import(session, text, kind, now=now)  # type: ignore[type-var]  # see _WaitlistKind
+    report = await _import(session, text, _WaitlistKind(now, default_contact), now=now)
     if report.ok:
         await acute.raise_for_new(session, config, acute_before, now=now)
     return report
