@@ -10,6 +10,7 @@ from bot.i18n import Translator
 from bot.roster_text import duty_name, holder_text
 from bot.services.case_access import Relation
 from bot.services.case_lookup import Card, Contact, MyCase
+from bot.texts.contacts import with_phone
 
 DATE = "d MMM yyyy"  # "3 mrt 2026"
 
@@ -24,8 +25,10 @@ def contact_text(tr: Translator, contact: Contact | None) -> str:
     if contact.absent:
         return tr._("%(name)s (absent)", name=contact.name)
     if contact.reachable:
-        return tr._("%(name)s (reachable through me)", name=contact.name)
-    return tr._("%(name)s (not reachable through me)", name=contact.name)
+        text = tr._("%(name)s (reachable through me)", name=contact.name)
+    else:
+        text = tr._("%(name)s (not reachable through me)", name=contact.name)
+    return with_phone(tr, text, contact.phone)
 
 
 def _who_to_contact(tr: Translator, card: Card) -> list[str]:

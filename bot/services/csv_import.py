@@ -43,8 +43,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, Translator
 from bot.models import Case, Coach, Phase, Role, SafetyStatus
-from bot.services import audit, holders
+from bot.services import audit, holders, phones
 from bot.services.coaches import BadName, normalise_name, valid_name
+from bot.services.team import emails
 from bot.team_config import Language, TeamConfig
 
 # --- public results -------------------------------------------------------------------------------
@@ -189,6 +190,27 @@ def _language_or_none(value: str) -> Language | None:
     raise CellError(N_("'%(value)s' is not a language; use nl or en"), value=value)
 
 
+def _phone_or_none(value: str) -> str | None:
+    if value == "":
+        return None
+    number = phones.normalise(value)
+    if number is None:
+        raise CellError(
+            N_("'%(value)s' is not a phone number; write 06 12345678 or +31 6 12345678"),
+            value=value[:40],
+        )
+    return number
+
+
+def _email_or_none(value: str) -> str | None:
+    if value == "":
+        return None
+    address = emails.normalise(value)
+    if address is None:
+        raise CellError(N_("'%(value)s' is not an e-mail address"), value=value[:60])
+    return address
+
+
 def _person_name(value: str) -> str:
     try:
         return valid_name(value)
@@ -255,6 +277,9 @@ class CoachRow(_Row):
     # None = the team's default language.
     language: Annotated[Language | None, BeforeValidator(_language_or_none)] = None
     active: Annotated[bool, BeforeValidator(_yes_no)] = True
+    # Staff contact details: an empty cell clears what was stored.
+    phone: Annotated[str | None, BeforeValidator(_phone_or_none)] = None
+    email: Annotated[str | None, BeforeValidator(_email_or_none)] = None
 
 
 class CaseRow(_Row):
@@ -614,7 +639,7 @@ class _CoachKind(_Kind[CoachRow, Coach]):
     def plan(self, row: CoachRow, current: Coach | None, columns: frozenset[str]) -> _Plan:
         # The name is always written: the file's spelling wins over a stored case variant.
         values: dict[str, Any] = {"name": row.name}
-        for column in ("role", "fte", "active"):
+        for column in ("role", "fte", "active", "phone", "email"):
             if column in columns:
                 values[column] = getattr(row, column)
         if "language" in columns:
