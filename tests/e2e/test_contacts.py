@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from bot.config.team import TeamConfig
 from bot.models import AuditEvent, Coach
-from bot.team_config import TeamConfig
 from tests.e2e.team_setup import crisis_config, crisis_team
 
 EVENING = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # Monday 20:00 in Amsterdam: Bram's piket

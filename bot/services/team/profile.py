@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Coach
-from bot.services import audit, phones
-from bot.services.team import emails
+from bot.services.audit import trail as audit
+from bot.services.team import emails, phones
 
 # Typed instead of a value: the detail is removed.
 CLEAR = "-"
