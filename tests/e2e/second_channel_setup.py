@@ -3,7 +3,6 @@ that Apprise's json:// posts to, both on loopback."""
 
 from __future__ import annotations
 
-import asyncio
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +12,8 @@ from email.message import EmailMessage
 
 from aiohttp import web
 from aiosmtpd.controller import Controller
+
+from tests.process.instances import poll
 
 
 def free_port() -> int:
@@ -28,7 +29,7 @@ class Mailbox:
     port: int
     received: list[EmailMessage] = field(default_factory=list)
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope) -> str:
         self.received.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
@@ -80,10 +81,8 @@ async def listener() -> AsyncIterator[Listener]:
 
 
 async def wait_for(check, what: str, seconds: float = 10.0) -> None:
-    async with asyncio.timeout(seconds):
-        while not check():
-            await asyncio.sleep(0.05)
-    assert check(), what
+    """Apprise sends from a worker thread, so what arrives is polled for."""
+    await poll(check, what, seconds)
 
 
 def body_of(mail: EmailMessage) -> str:
