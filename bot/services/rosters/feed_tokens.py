@@ -99,3 +99,8 @@ async def holder(session: AsyncSession, kind: str, token: str) -> FeedToken | No
         return found
     coach = await session.get(Coach, found.coach_id)
     return found if coach is not None and coach.active else None
+
+
+async def of_coach(session: AsyncSession, kind: str, coach_id: int) -> FeedToken | None:
+    """The coach's working token of this kind, if any."""
+    return await session.scalar(select(FeedToken).where(*_owned(kind, None, coach_id)))
