@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.config.second_channel import SecondChannelConfig
 from bot.config.team import TeamConfig
-from bot.models import AuditEvent, OutboxMessage, OutboxStatus
+from bot.models import Alert, AuditEvent, OutboxMessage, OutboxStatus
 from bot.scheduling.jobs import run_alert_tick
 from tests.e2e.conftest import coach_named
 from tests.e2e.harness import buttons
@@ -90,7 +90,9 @@ async def test_a_piket_coach_who_blocked_the_bot_gets_the_alert_by_email(
     await run_alert_tick(bot_app)
     assert len(smtp.received) == 1
     bram = await coach_named(sessionmaker, "Bram Jansen")
-    key = f"fallback:alert:1:0:0:{bram.id}"
+    async with sessionmaker() as session:
+        alert_id = await session.scalar(select(Alert.id))
+    key = f"fallback:alert:{alert_id}:0:0:{bram.id}"
     assert await _fallbacks(sessionmaker) == [(key, OutboxStatus.SENT)]
     async with sessionmaker() as session:
         events = list(
@@ -99,7 +101,7 @@ async def test_a_piket_coach_who_blocked_the_bot_gets_the_alert_by_email(
             )
         )
     assert [(e.outcome, e.subject, e.detail) for e in events] == [
-        ("sent", "GZ-1042", "alert 1 by mailto (refused)")
+        ("sent", "GZ-1042", f"alert {alert_id} by mailto (refused)")
     ]
 
 
