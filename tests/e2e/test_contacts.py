@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.config.team import TeamConfig
-from bot.models import AuditEvent, Coach
+from bot.models import AuditEvent, Case, Coach
+from tests.e2e.case_setup import add_cover
 from tests.e2e.team_setup import crisis_config, crisis_team
 
 EVENING = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # Monday 20:00 in Amsterdam: Bram's piket
@@ -95,3 +96,14 @@ async def test_a_familys_card_gives_the_coachs_number(team):
     await team["Anna"].ask("/profile phone 06 55556666")
     card = await team["Eva"].ask("/case GZ-1042")
     assert "Coach: Anna de Vries (via mij bereikbaar) · 📞 +31655556666" in card
+
+
+async def test_the_covering_coach_is_shown_with_their_number(team, sessionmaker):
+    assert (await team["Eva"].ask("/profile phone 06 44445555")).startswith("Opgeslagen.")
+    async with sessionmaker() as session:
+        case = await session.scalar(select(Case).where(Case.code == "GZ-1042"))
+    await add_cover(sessionmaker, case, "Eva Mulder")
+    card = await team["Fleur"].ask("/case GZ-1042")
+    assert (
+        "Waarnemer tijdens afwezigheid: Eva Mulder (via mij bereikbaar) · 📞 +31644445555" in card
+    )
