@@ -145,3 +145,33 @@ async def test_a_taken_alert_sends_nothing_on_the_second_channel(
     await run_alert_tick(bot_app)
     assert smtp.received == [] and webhook.posts == []
     assert await _fallbacks(sessionmaker) == []
+
+
+async def test_an_alert_telegram_keeps_failing_goes_by_email_after_three_tries(
+    team, standin, bot_app, smtp, sessionmaker, clock
+):
+    clock.set(EVENING)
+    # Every message to Bram fails with a server error, as when Telegram is down for him.
+    bram = team["Bram"]
+    standin.fail_randomly(["sendMessage"], 1.0, [{"error_code": 500}], chat_id=bram.user_id)
+    await team["Eva"].ask("/crisis GZ-1042 moeder belt, vader dreigt")
+    # Tries 2 and 3 after the urgent backoff of 1 s and 2 s; the mail goes with the third.
+    clock.advance(timedelta(seconds=1))
+    await run_alert_tick(bot_app)
+    assert smtp.received == []
+    clock.advance(timedelta(seconds=2))
+    await run_alert_tick(bot_app)
+    await wait_for(lambda: smtp.received, "the e-mail after three failures")
+    assert smtp.received[0]["Subject"] == "🚨 Crisismelding GZ-1042"
+    # Telegram keeps being retried as well; the mail is not sent again.
+    clock.advance(timedelta(seconds=4))
+    await run_alert_tick(bot_app)
+    assert len(smtp.received) == 1
+    async with sessionmaker() as session:
+        details = [
+            e.detail
+            for e in await session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "alert.second_channel")
+            )
+        ]
+    assert [d.split(" by ")[1] for d in details] == ["mailto (failing)"]
