@@ -7,6 +7,7 @@ from telegram.ext import CommandHandler
 
 from bot.handlers import calendar_link
 from bot.handlers.context import AchtervangContext
+from bot.services.rosters.calendar_links import Ask
 from bot.services.rosters.ics import DEFAULT_WEEKS, load_export, to_ics
 from bot.texts.roster import when
 
@@ -15,9 +16,9 @@ FILENAME = "achtervang.ics"
 
 async def send_calendar(update: Update, context: AchtervangContext) -> None:
     runtime, tr, coach = context.runtime, context.tr, context.coach
-    action = (context.args or [""])[0].lower() or None
-    if action in (calendar_link.RESET, calendar_link.STOP):
-        await calendar_link.offer(update.effective_message, context, action)
+    ask = calendar_link.ASKS.get((context.args or [""])[0].lower(), Ask.OFFER)
+    if ask is not Ask.OFFER:
+        await calendar_link.offer(update.effective_message, context, ask)
         return
     async with runtime.sessionmaker() as session:
         export = await load_export(
@@ -32,7 +33,7 @@ async def send_calendar(update: Update, context: AchtervangContext) -> None:
                 weeks=DEFAULT_WEEKS,
             )
         )
-        await calendar_link.offer(message, context, action)
+        await calendar_link.offer(message, context, ask)
         return
     content = to_ics(
         tr,
@@ -48,7 +49,7 @@ async def send_calendar(update: Update, context: AchtervangContext) -> None:
         end=when(tr, max(s.end for s in shifts)),
     )
     await message.reply_document(content, filename=FILENAME, caption=caption)
-    await calendar_link.offer(message, context, action)
+    await calendar_link.offer(message, context, ask)
 
 
 HANDLERS = [CommandHandler("calendar", send_calendar)]

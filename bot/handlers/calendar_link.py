@@ -1,7 +1,6 @@
 """/calendar's subscription link: a personal secret URL (bot/operations/feeds.py) that a
-phone's calendar polls, so swaps and overrides show without a new file. Made the first time
-/calendar is asked for; `/calendar reset` replaces it (the old link stops working), `/calendar
-stop` ends it. Only the token's hash is stored, so a link can be shown once only."""
+phone's calendar polls, so swaps and overrides show without a new file. What is made, kept
+or ended is decided in bot/services/rosters/calendar_links.py; this only words it."""
 
 from __future__ import annotations
 
@@ -9,14 +8,11 @@ from telegram import Message
 
 from bot.handlers.context import AchtervangContext
 from bot.i18n import Translator
-from bot.models import FEED_CALENDAR
 from bot.operations.feeds import calendar_path
-from bot.services.audit import trail as audit
-from bot.services.rosters import feed_tokens
+from bot.services.rosters.calendar_links import Answer, Ask, Result, answer
 from bot.texts.roster import DAY
 
-RESET = "reset"
-STOP = "stop"
+ASKS = {"reset": Ask.RESET, "stop": Ask.STOP}
 
 
 def _link_text(tr: Translator, url: str) -> str:
@@ -34,45 +30,28 @@ def _link_text(tr: Translator, url: str) -> str:
     )
 
 
-async def offer(message: Message, context: AchtervangContext, action: str | None) -> None:
-    """After the file (or instead of it): the link, unless the coach has one already."""
-    runtime, tr, coach = context.runtime, context.tr, context.coach
-    feeds = runtime.config.feeds
-    if feeds.base_url is None:
-        if action in (RESET, STOP):
+def _text(tr: Translator, found: Answer, base: str) -> str:
+    if found.result is Result.MADE:
+        return _link_text(tr, base + calendar_path(found.token or ""))
+    if found.result is Result.KEPT:
+        return tr._(
+            "Your calendar link of %(day)s still works. Lost it? /calendar reset makes a new one.",
+            day=tr.datetime(found.since, DAY),
+        )
+    if found.result is Result.STOPPED:
+        return tr._("Your calendar link no longer works.")
+    return tr._("You have no calendar link.")
+
+
+async def offer(message: Message, context: AchtervangContext, ask: Ask) -> None:
+    """After the file (or instead of it, for reset and stop)."""
+    runtime, tr = context.runtime, context.tr
+    base = runtime.config.feeds.base_url
+    if base is None:
+        if ask is not Ask.OFFER:
             await message.reply_text(tr._("Calendar links are not set up for this team."))
         return
-    now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
-        existing = await feed_tokens.of_coach(session, FEED_CALENDAR, coach.id)
-        if action == STOP:
-            ended = await feed_tokens.revoke(
-                session, kind=FEED_CALENDAR, now=now, coach_id=coach.id
-            )
-            audit.record(session, at=now, action="calendar.stop", outcome="ok", actor=coach)
-            await session.commit()
-            await message.reply_text(
-                tr._("Your calendar link no longer works.")
-                if ended
-                else tr._("You have no calendar link.")
-            )
-            return
-        if existing is not None and action != RESET:
-            await message.reply_text(
-                tr._(
-                    "Your calendar link of %(day)s still works. Lost it? /calendar reset "
-                    "makes a new one.",
-                    day=tr.datetime(existing.created_at, DAY),
-                )
-            )
-            return
-        token = await feed_tokens.issue(session, kind=FEED_CALENDAR, now=now, coach_id=coach.id)
-        audit.record(
-            session,
-            at=now,
-            action="calendar.reset" if existing is not None else "calendar.link",
-            outcome="ok",
-            actor=coach,
-        )
+        found = await answer(session, context.coach, ask, runtime.clock.now())
         await session.commit()
-    await message.reply_text(_link_text(tr, feeds.link(calendar_path(token)) or ""))
+    await message.reply_text(_text(tr, found, base))
