@@ -175,3 +175,29 @@ async def test_an_alert_telegram_keeps_failing_goes_by_email_after_three_tries(
             )
         ]
     assert [d.split(" by ")[1] for d in details] == ["mailto (failing)"]
+
+
+async def test_after_unblocking_the_coach_takes_it_from_alerts(
+    team, standin, bot_app, smtp, sessionmaker, clock
+):
+    clock.set(EVENING)
+    bram = team["Bram"]
+    standin.block(bram.user_id)
+    await team["Eva"].ask("/crisis GZ-1042 moeder belt, vader dreigt")
+    await wait_for(lambda: smtp.received, "the e-mail to Bram")
+    assert "stuur /alerts" in body_of(smtp.received[0])
+
+    # As the e-mail says: unblock the bot and send /alerts.
+    standin.unblock(bram.user_id)
+    await bram.say("/alerts")
+    listing = await bram.reply()
+    assert buttons(listing) == {
+        "Ik pak het op: GZ-1042": buttons(listing)["Ik pak het op: GZ-1042"]
+    }
+    await bram.press(listing, buttons(listing)["Ik pak het op: GZ-1042"])
+    told = await team["Eva"].reply()
+    assert told["text"].startswith("Bram Jansen heeft je crisismelding GZ-1042 opgepakt")
+    # Someone the alert never went to sees the list without a button.
+    anna = team["Anna"]
+    await anna.say("/alerts")
+    assert buttons(await anna.reply()) == {}
