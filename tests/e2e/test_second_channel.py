@@ -191,9 +191,7 @@ async def test_after_unblocking_the_coach_takes_it_from_alerts(
     standin.unblock(bram.user_id)
     await bram.say("/alerts")
     listing = await bram.reply()
-    assert buttons(listing) == {
-        "Ik pak het op: GZ-1042": buttons(listing)["Ik pak het op: GZ-1042"]
-    }
+    assert list(buttons(listing)) == ["Ik pak het op: GZ-1042"]
     await bram.press(listing, buttons(listing)["Ik pak het op: GZ-1042"])
     told = await team["Eva"].reply()
     assert told["text"].startswith("Bram Jansen heeft je crisismelding GZ-1042 opgepakt")
