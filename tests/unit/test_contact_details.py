@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import Coach
-from bot.services.imports.csv_import import import_coaches
+from bot.services.imports.coaches import import_coaches
 from bot.services.team.emails import normalise
 
 
