@@ -34,6 +34,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("resolve", N_("Close a crisis alert you took: outcome and note"), roles=TEAM),
     CommandSpec("alerts", N_("Crisis alerts still open or not yet resolved"), roles=TEAM),
     CommandSpec("cancel", N_("Stop a step-by-step question you are in")),
+    # Staff contact details (own only): private chats, like everything personal.
+    CommandSpec("profile", N_("My phone number and e-mail address for colleagues")),
     # Case data: private chats only; how much of a card someone sees is case_access's call.
     CommandSpec("case", N_("A family's card: who to contact, phase, dates"), roles=TEAM),
     CommandSpec("contact", N_("Record today's contact with a family"), roles=TEAM),

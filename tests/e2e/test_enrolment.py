@@ -38,6 +38,7 @@ async def test_deep_link_enrols_in_dutch_and_sets_the_members_menu(
         "resolve",
         "alerts",
         "cancel",
+        "profile",
         "case",
         "contact",
         "mycases",

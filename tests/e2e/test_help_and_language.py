@@ -15,6 +15,7 @@ async def test_help_lists_the_roles_commands_in_dutch(member):
         "/resolve — Een crisismelding afsluiten die je oppakte: uitkomst en notitie\n"
         "/alerts — Crisismeldingen die nog open of niet afgesloten zijn\n"
         "/cancel — Stoppen met de vragen waar je stap voor stap mee bezig bent\n"
+        "/profile — Mijn telefoonnummer en e-mailadres voor collega's\n"
         "/case — Kaart van een gezin: wie je belt, fase, data\n"
         "/contact — Contact met een gezin van vandaag vastleggen\n"
         "/mycases — Mijn gezinnen, wat het eerst moet\n"

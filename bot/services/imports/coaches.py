@@ -1,5 +1,5 @@
 """`achtervang import coaches FILE.csv`: team members by name, with their role, caseload limit,
-fte and language."""
+fte, language and contact details."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bot.i18n import N_
 from bot.models import Coach, Role
 from bot.services.cases import holders
 from bot.services.imports.cells import (
+    CellError,
     Text,
     _decimal,
     _language_or_none,
@@ -28,7 +29,29 @@ from bot.services.imports.cells import (
     _yes_no,
 )
 from bot.services.imports.pipeline import ImportReport, _import, _Kind, _Plan
+from bot.services.team import emails, phones
 from bot.services.team.coaches import normalise_name
+
+
+def _phone_or_none(value: str) -> str | None:
+    if value == "":
+        return None
+    number = phones.normalise(value)
+    if number is None:
+        raise CellError(
+            N_("'%(value)s' is not a phone number; write 06 12345678 or +31 6 12345678"),
+            value=value[:40],
+        )
+    return number
+
+
+def _email_or_none(value: str) -> str | None:
+    if value == "":
+        return None
+    address = emails.normalise(value)
+    if address is None:
+        raise CellError(N_("'%(value)s' is not an e-mail address"), value=value[:60])
+    return address
 
 
 class CoachRow(_Row):
@@ -40,6 +63,9 @@ class CoachRow(_Row):
     # None = the team's default language.
     language: Annotated[Language | None, BeforeValidator(_language_or_none)] = None
     active: Annotated[bool, BeforeValidator(_yes_no)] = True
+    # Staff contact details: an empty cell clears what was stored.
+    phone: Annotated[str | None, BeforeValidator(_phone_or_none)] = None
+    email: Annotated[str | None, BeforeValidator(_email_or_none)] = None
 
 
 async def _coaches_by_key(session: AsyncSession) -> dict[str, Coach]:
@@ -68,7 +94,7 @@ class _CoachKind(_Kind[CoachRow, Coach]):
     def plan(self, row: CoachRow, current: Coach | None, columns: frozenset[str]) -> _Plan:
         # The name is always written: the file's spelling wins over a stored case variant.
         values: dict[str, Any] = {"name": row.name}
-        for column in ("role", "fte", "active"):
+        for column in ("role", "fte", "active", "phone", "email"):
             if column in columns:
                 values[column] = getattr(row, column)
         if "language" in columns:
