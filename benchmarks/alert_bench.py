@@ -224,8 +224,8 @@ class _Recorder:
         world = standin._world  # the benchmark times messages as the stand-in stores them
         store = world.new_message
 
-        def recording(chat, sender, content):
-            message = store(chat, sender, content)
+        def recording(chat, sender, content, date=None):
+            message = store(chat, sender, content, date)
             text = content.get("text", "")
             chat_id = chat.info["id"]
             if text.startswith(PREFIX) and "edit_date" not in message:

@@ -157,8 +157,8 @@ class Replies:
         store = world.new_message
         bot_id = world.bot_user["id"]
 
-        def recording(chat, sender, content):
-            message = store(chat, sender, content)
+        def recording(chat, sender, content, date=None):
+            message = store(chat, sender, content, date)
             if sender["id"] == bot_id and chat.info["id"] == self.chat:
                 self.event.set()
             return message
