@@ -51,6 +51,7 @@ from bot.operations.persistence import DatabasePersistence
 from bot.rate_limit import UrgentFirstRateLimiter
 from bot.runtime import Runtime
 from bot.scheduling import jobs
+from bot.services.rosters import rotations
 
 GATE_GROUP = -2
 # Shared (live) locations during a home visit: after the gate, before every feature handler,
@@ -120,6 +121,8 @@ def build_application(
 
 async def _on_startup(application: Application) -> None:
     runtime: Runtime = application.bot_data["runtime"]
+    # The team config's rotations are the initial content of the rota a lead edits with /rota.
+    await rotations.import_at_start(runtime.sessionmaker, runtime.config, runtime.clock.now())
     await register_public_menu(application.bot, runtime)
     await register_all_member_menus(application.bot, runtime)
     await jobs.install(application)

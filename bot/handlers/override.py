@@ -13,6 +13,7 @@ from bot.i18n import Translator
 from bot.roster_text import duty_name, span_text
 from bot.scheduling.jobs import kick
 from bot.services.overrides import Assigned, Problem, Refusal, assign, parse_request
+from bot.services.rosters import rotations
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +52,13 @@ def refusal_text(tr: Translator, refusal: Refusal) -> str:
 async def override_shift(update: Update, context: AchtervangContext) -> None:
     runtime, tr, lead = context.runtime, context.tr, context.coach
     now = runtime.clock.now()
-    request = parse_request(
-        context.args or [], now.astimezone(runtime.config.tz).date(), runtime.config
-    )
-    if isinstance(request, Refusal):
-        await update.effective_message.reply_text(refusal_text(tr, request))
-        return
     async with runtime.sessionmaker() as session:
+        # The rotations a lead edits with /rota decide which duties are rostered.
+        config = await rotations.effective_config(session, runtime.config, now, now)
+        request = parse_request(context.args or [], now.astimezone(config.tz).date(), config)
+        if isinstance(request, Refusal):
+            await update.effective_message.reply_text(refusal_text(tr, request))
+            return
         result = await assign(session, runtime.config, lead=lead, request=request, now=now)
         if isinstance(result, Refusal):
             await update.effective_message.reply_text(refusal_text(tr, result))

@@ -30,6 +30,9 @@ class Coach(Base):
     language: Mapped[str] = mapped_column(String(5), default="nl")
     # E.164 (+31612345678): shown where a colleague must call them, as in a safety alert.
     phone: Mapped[str | None] = mapped_column(String(20))
+    # The weekdays they work, "mon,tue,thu" (None: every office day); office-hours duties
+    # never fall on another day.
+    workdays: Mapped[str | None] = mapped_column(String(27))
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from bot.duty_config import Duty, DutyConfig, OfficeHoursConfig
+from bot.duty_config import OFFICE_DUTIES, Duty, DutyConfig, OfficeHoursConfig
 from bot.team_config import TeamConfig
 
 Source = Literal["rotation", "override"]
@@ -202,8 +202,37 @@ def is_active(config: TeamConfig, duty: Duty, instant: datetime) -> bool:
 
 
 def _rotation_at(config: TeamConfig, duty: Duty, instant: datetime) -> tuple[str | None, datetime]:
-    """The rotation's holder at `instant` and when that rotation shift ends (datetime.max in
-    UTC when it never does: an unrostered duty)."""
+    """The rostered holder at `instant` (an approved plan's shift, else the rotation's turn)
+    and when that shift ends (datetime.max in UTC when it never does: an unrostered duty)."""
+    duties, tz = config.duties, config.tz
+    planned, next_planned = duties.planned_around(duty, instant)
+    if planned is not None:
+        holder, end = planned.holder, planned.end
+    else:
+        holder, end = _turn_at(config, duty, instant)
+        if next_planned is not None and next_planned < end:
+            end = next_planned
+    if holder is not None and duty in OFFICE_DUTIES:
+        day = instant.astimezone(tz).date()
+        if not duties.works_on(holder, day):
+            # Their day off goes to the next member who works it, or is a gap.
+            holder = _next_working(duties, duty, holder, day)
+            end = min(end, _at(day + timedelta(days=1), time(0), tz))
+    return holder, end
+
+
+def _next_working(duties: DutyConfig, duty: Duty, holder: str, day: date) -> str | None:
+    members = duties.rotation(duty).members
+    start = members.index(holder) + 1 if holder in members else 0
+    for step in range(len(members)):
+        candidate = members[(start + step) % len(members)]
+        if candidate != holder and duties.works_on(candidate, day):
+            return candidate
+    return None
+
+
+def _turn_at(config: TeamConfig, duty: Duty, instant: datetime) -> tuple[str | None, datetime]:
+    """The rotation's holder at `instant` and when that turn ends."""
     duties, tz = config.duties, config.tz
     rotation = duties.rotation(duty)
     if not rotation.members or rotation.start is None:
