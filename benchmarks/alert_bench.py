@@ -32,16 +32,16 @@ from sqlalchemy import select
 from benchmarks.remote_standin import stand_in
 from bot import schema
 from bot.app import build_application
+from bot.config.team import TeamConfig
 from bot.db import make_engine, make_sessionmaker
-from bot.inbox_poller import serving
 from bot.models import Alert, AlertRecipient, Case, Coach, Phase, Role, SafetyStatus
 from bot.runtime import Runtime
 from bot.scheduling.clock import SystemClock
-from bot.services import alerts
-from bot.services.coaches import add_coach
-from bot.services.enrolment import create_invite, redeem
+from bot.services.alerts import lifecycle as alerts
+from bot.services.team.coaches import add_coach
+from bot.services.team.enrolment import create_invite, redeem
 from bot.standin import BotApiStandIn
-from bot.team_config import TeamConfig
+from bot.transport.poller import serving
 
 PEOPLE = {
     "Anna de Vries": (820001, Role.COACH),

@@ -36,8 +36,8 @@ from telegram.ext import Application, ApplicationBuilder, CommandHandler, Contex
 from benchmarks.remote_standin import stand_in
 from bot import schema
 from bot.app import build_application
+from bot.config.team import TeamConfig
 from bot.db import make_engine, make_sessionmaker
-from bot.inbox_poller import serving
 from bot.models import (
     AbsenceKind,
     AbsenceRecord,
@@ -51,9 +51,9 @@ from bot.models import (
 )
 from bot.runtime import Runtime
 from bot.scheduling.clock import SystemClock
-from bot.services import audit
+from bot.services.audit import trail as audit
 from bot.standin import BotApiStandIn
-from bot.team_config import TeamConfig
+from bot.transport.poller import serving
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DB = "achtervang_case_bench"

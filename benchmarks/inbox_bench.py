@@ -25,7 +25,7 @@ import asyncpg
 from benchmarks.case_bench import PG_ADMIN
 from bot import schema
 from bot.db import make_engine, make_sessionmaker
-from bot.services import inbox
+from bot.transport import inbox_store as inbox
 
 PG_DB = "achtervang_inbox_bench"
 

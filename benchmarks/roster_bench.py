@@ -21,13 +21,13 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.duty_config import DUTIES
+from bot.config.duties import DUTIES
+from bot.config.team import TeamConfig
 from bot.i18n import translator
-from bot.services import roster
-from bot.services.roster import Override
-from bot.services.roster_ics import shifts_overlapping, to_ics
-from bot.services.roster_store import RosterState
-from bot.team_config import TeamConfig
+from bot.services.rosters import core as roster
+from bot.services.rosters.core import Override
+from bot.services.rosters.ics import shifts_overlapping, to_ics
+from bot.services.rosters.store import RosterState
 
 AMS = ZoneInfo("Europe/Amsterdam")
 MEMBERS = [f"Coach {i:02d}" for i in range(1, 11)]

@@ -13,7 +13,6 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from bot.chat_lanes import ChatLanes
 from bot.handlers import (
     absent,
     access,
@@ -48,10 +47,11 @@ from bot.handlers.context import AchtervangContext
 from bot.handlers.menu import register_all_member_menus, register_public_menu
 from bot.operations.api_errors import requests
 from bot.operations.persistence import DatabasePersistence
-from bot.rate_limit import UrgentFirstRateLimiter
 from bot.runtime import Runtime
 from bot.scheduling import jobs
 from bot.services.rosters import rotations
+from bot.transport.chat_lanes import ChatLanes
+from bot.transport.rate_limit import UrgentFirstRateLimiter
 
 GATE_GROUP = -2
 # Shared (live) locations during a home visit: after the gate, before every feature handler,
@@ -101,7 +101,7 @@ def build_application(
         .rate_limiter(UrgentFirstRateLimiter())
         # Conversations survive a failover to the standby instance.
         .persistence(DatabasePersistence(runtime.sessionmaker))
-        # Updates come from the durable inbox (bot/inbox_poller.py), not PTB's Updater.
+        # Updates come from the durable inbox (bot/transport/poller.py), not PTB's Updater.
         .updater(None)
         .concurrent_updates(ChatLanes())
         .post_init(_on_startup)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
-from bot.private_files import prepare_sqlite_file
+from bot.operations.private_files import prepare_sqlite_file
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:

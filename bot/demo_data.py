@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config.team import TeamConfig, load_team_config
 from bot.models import (
     AbsenceKind,
     AbsenceRecord,
@@ -28,10 +29,9 @@ from bot.models import (
     SafetyStatus,
     WaitlistEntry,
 )
-from bot.services.alerts import raise_alert
-from bot.services.coaches import add_coach
-from bot.team_config import TeamConfig, load_team_config
-from bot.waitlist_terms import Concern, EntryStatus
+from bot.models.waitlist_terms import Concern, EntryStatus
+from bot.services.alerts.lifecycle import raise_alert
+from bot.services.team.coaches import add_coach
 
 DEMO_CONFIG_PATH = Path(__file__).resolve().parent / "sandbox" / "demo_team.toml"
 SEED = 2018  # the year the Almelo team started; any fixed number keeps the demo repeatable

@@ -10,16 +10,16 @@ import signal
 from telegram import Bot
 
 from bot.app import build_application
+from bot.config.settings import Settings
+from bot.config.team import TeamConfig
 from bot.db import make_engine, make_sessionmaker
-from bot.inbox_poller import serving
 from bot.operations import heartbeat, http
 from bot.operations.health import HealthCheck
 from bot.operations.leadership import Leadership, open_leadership
 from bot.operations.recovery import release_own
 from bot.runtime import Runtime
 from bot.scheduling.clock import SystemClock
-from bot.settings import Settings
-from bot.team_config import TeamConfig
+from bot.transport.poller import serving
 
 log = logging.getLogger(__name__)
 

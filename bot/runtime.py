@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.config.team import TeamConfig
 from bot.i18n import Translator, translator
 from bot.scheduling.clock import Clock
-from bot.team_config import TeamConfig
 
 
 @dataclass

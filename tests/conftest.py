@@ -12,11 +12,11 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import schema
+from bot.config.settings import Settings
+from bot.config.team import TeamConfig
 from bot.db import make_engine, make_sessionmaker
 from bot.models import Base
 from bot.scheduling.clock import ManualClock
-from bot.settings import Settings
-from bot.team_config import TeamConfig
 
 
 @pytest.fixture(scope="session")

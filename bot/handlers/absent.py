@@ -22,13 +22,15 @@ from bot.handlers.replies import drop_buttons
 from bot.handlers.swap import post_offer
 from bot.i18n import N_, Translator
 from bot.models import AbsenceKind, AbsenceRecord, Coach
-from bot.roster_text import DAY, WHEN
 from bot.scheduling.backup_notices import KIND_NAMES
 from bot.scheduling.dispatcher import dispatch_due
-from bot.services import absences, backup_round, swaps
-from bot.services.absences import Problem, Refusal, Request
+from bot.services.absence import backup_round
+from bot.services.absence import reporting as absences
+from bot.services.absence.reporting import Problem, Refusal, Request
 from bot.services.quiet_hours import send_time
-from bot.services.roster_input import parse_day
+from bot.services.rosters import swaps
+from bot.services.rosters.input import parse_day
+from bot.texts.roster import DAY, WHEN
 
 CHOOSE, TYPE_FROM, TYPE_UNTIL = range(3)
 _KEY = "absent"

@@ -19,9 +19,10 @@ from bot.handlers import registry
 from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import unusable_text
 from bot.handlers.replies import reply as _reply
-from bot.services import audit, refusals
-from bot.services.coaches import find_enrolled
-from bot.services.enrolment import cancel_seen_invites, invite_candidates
+from bot.services.audit import refusals
+from bot.services.audit import trail as audit
+from bot.services.team.coaches import find_enrolled
+from bot.services.team.enrolment import cancel_seen_invites, invite_candidates
 
 log = logging.getLogger(__name__)
 

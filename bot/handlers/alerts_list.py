@@ -9,9 +9,9 @@ from telegram.ext import CommandHandler
 from bot.handlers.context import AchtervangContext
 from bot.i18n import N_, Translator
 from bot.models import ALERT_SAFETY
-from bot.roster_text import WHEN
-from bot.services import alert_closing
-from bot.services.alert_closing import Running
+from bot.services.alerts import closing as alert_closing
+from bot.services.alerts.closing import Running
+from bot.texts.roster import WHEN
 
 STEP_NAMES = {
     "first": N_("first in line"),

@@ -9,8 +9,8 @@ from telegram.ext import CommandHandler
 from bot.handlers.absent import refusal_text
 from bot.handlers.context import AchtervangContext
 from bot.scheduling.dispatcher import dispatch_due
-from bot.services import absences
-from bot.services.absences import Refusal
+from bot.services.absence import reporting as absences
+from bot.services.absence.reporting import Refusal
 
 
 async def back(update: Update, context: AchtervangContext) -> None:

@@ -6,8 +6,8 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
-from bot.roster_text import when
-from bot.services.roster_ics import DEFAULT_WEEKS, load_export, to_ics
+from bot.services.rosters.ics import DEFAULT_WEEKS, load_export, to_ics
+from bot.texts.roster import when
 
 FILENAME = "achtervang.ics"
 

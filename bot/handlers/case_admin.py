@@ -1,5 +1,5 @@
 """Team lead tools: /assign CODE coach [backup], /phase CODE phase, /evaluation CODE date.
-The decisions are in bot/services/case_admin.py; here the texts and the confirm button."""
+The decisions are in bot/services/cases/admin.py; here the texts and the confirm button."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from bot.handlers.registry import LEADS
 from bot.handlers.replies import edit_text, reply
 from bot.i18n import N_, Translator
 from bot.models import Coach, Phase
-from bot.services import case_admin, parsing
-from bot.services.case_admin import Assignment, Changed, NeedsConfirmation, Problem, Refusal
+from bot.services import parsing
+from bot.services.cases import admin as case_admin
+from bot.services.cases.admin import Assignment, Changed, NeedsConfirmation, Problem, Refusal
 
 log = logging.getLogger(__name__)
 

@@ -7,15 +7,16 @@ from __future__ import annotations
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.case_text import card_text
 from bot.handlers.access import refused_press
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import TEAM
 from bot.handlers.replies import reply
 from bot.i18n import Translator
-from bot.services import case_views, parsing
-from bot.services.case_example import example_code
-from bot.services.case_views import Shown
+from bot.services import parsing
+from bot.services.cases import views as case_views
+from bot.services.cases.example import example_code
+from bot.services.cases.views import Shown
+from bot.texts.cases import card_text
 
 _PREFIX = "case:"
 

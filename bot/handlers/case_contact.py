@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.case_text import day
 from bot.handlers.context import AchtervangContext
-from bot.services import case_views
-from bot.services.case_example import example_code
+from bot.services.cases import views as case_views
+from bot.services.cases.example import example_code
+from bot.texts.cases import day
 
 
 async def record(update: Update, context: AchtervangContext) -> None:

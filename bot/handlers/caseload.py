@@ -6,12 +6,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.caseload_text import caseload_text, covers_text
 from bot.handlers.context import AchtervangContext
 from bot.handlers.long_text import reply_long
-from bot.services import audit
-from bot.services.caseload import caseloads
-from bot.services.covers import coverage, current_absences
+from bot.services.absence.covers import coverage, current_absences
+from bot.services.audit import trail as audit
+from bot.services.cases.caseload import caseloads
+from bot.texts.caseload import caseload_text, covers_text
 
 
 async def show_caseload(update: Update, context: AchtervangContext) -> None:

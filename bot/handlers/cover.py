@@ -10,9 +10,10 @@ from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import drop_buttons, reply
 from bot.models import AbsenceRecord, Case, Coach
 from bot.scheduling.dispatcher import dispatch_due
-from bot.services import backup_round, parsing
-from bot.services.absences import LEAD_ROLES
-from bot.services.backup_round import Answered, Assigned
+from bot.services import parsing
+from bot.services.absence import backup_round
+from bot.services.absence.backup_round import Answered, Assigned
+from bot.services.absence.reporting import LEAD_ROLES
 
 _PREFIX = "cover:"
 

@@ -18,19 +18,23 @@ from telegram.ext import (
     filters,
 )
 
-from bot.crisis_receipt import receipt, unknown_code_question
 from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import excerpt
 from bot.handlers.replies import reply
 from bot.i18n import Translator
-from bot.roster_text import WHEN
 from bot.scheduling import jobs
 from bot.scheduling.dispatcher import dispatch_due, send_claimed
-from bot.services import alert_closing, alert_intake, alerts, inbox, parsing
-from bot.services.alert_intake import Intake, Taken
-from bot.services.alerts import Answer, Outcome
-from bot.services.case_example import example_code
-from bot.services.code_suggestions import close_codes
+from bot.services import parsing
+from bot.services.alerts import closing as alert_closing
+from bot.services.alerts import intake as alert_intake
+from bot.services.alerts import lifecycle as alerts
+from bot.services.alerts.intake import Intake, Taken
+from bot.services.alerts.lifecycle import Answer, Outcome
+from bot.services.cases.example import example_code
+from bot.services.cases.suggestions import close_codes
+from bot.texts.crisis_receipt import receipt, unknown_code_question
+from bot.texts.roster import WHEN
+from bot.transport import inbox_store as inbox
 
 log = logging.getLogger(__name__)
 _PREFIX = "alert:"
@@ -189,7 +193,7 @@ def _receipt(tr: Translator, intake: Intake, text: str, suggestions: list[str]) 
             code=alert.case_code,
             when=tr.datetime(alert.raised_at, WHEN),
         )
-    # A new alert: unknown code, late arrival and a cut text are said (bot/crisis_receipt.py).
+    # A new alert: unknown code, late arrival and a cut text are said (bot/texts/crisis_receipt.py).
     return receipt(tr, alert, text, suggestions)
 
 
@@ -234,7 +238,7 @@ async def answer_alert(update: Update, context: AchtervangContext) -> None:
 def _dispatch_in_background(context: AchtervangContext) -> None:
     """Whatever else is due (a refused first send escalating at once, a retry) goes out, and
     the new alert's deadline is set to wake the scheduler, without holding up the reporter's
-    next update: updates of one chat are handled one at a time (bot/chat_lanes.py)."""
+    next update: updates of one chat are handled one at a time (bot/transport/chat_lanes.py)."""
 
     async def follow_up() -> None:
         await dispatch_due(context.bot, context.runtime)

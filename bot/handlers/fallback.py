@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.handlers.context import AchtervangContext
-from bot.log_privacy import exception_outline
+from bot.operations.log_privacy import exception_outline
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from bot.handlers.context import AchtervangContext
 from bot.handlers.menu import register_member_menu
 from bot.i18n import LANGUAGES
 from bot.models import Coach
-from bot.services import audit
+from bot.services.audit import trail as audit
 
 # Language names are written in their own language, so anyone can find theirs.
 _NAMES = {"nl": "Nederlands", "en": "English"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Message
 
-from bot.message_split import split_message
+from bot.texts.split import split_message
 
 
 async def reply_long(message: Message, text: str) -> None:

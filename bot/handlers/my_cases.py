@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.case_text import my_cases_text
 from bot.handlers.context import AchtervangContext
 from bot.handlers.long_text import reply_long
-from bot.services import case_views
+from bot.services.cases import views as case_views
+from bot.texts.cases import my_cases_text
 
 
 async def show_my_cases(update: Update, context: AchtervangContext) -> None:

@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
-from bot.roster_text import duty_name, span_text
-from bot.services.roster_store import load_roster
+from bot.services.rosters.store import load_roster
+from bot.texts.roster import duty_name, span_text
 
 AHEAD = timedelta(weeks=4)
 

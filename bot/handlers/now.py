@@ -9,9 +9,9 @@ from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.i18n import Translator
-from bot.roster_text import duty_name, holder_text, when
-from bot.services.roster import DutyStatus
-from bot.services.roster_store import load_roster
+from bot.services.rosters.core import DutyStatus
+from bot.services.rosters.store import load_roster
+from bot.texts.roster import duty_name, holder_text, when
 
 # duty_status looks this far ahead for the next holder.
 HORIZON = timedelta(days=14)

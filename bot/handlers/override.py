@@ -10,10 +10,10 @@ from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.i18n import Translator
-from bot.roster_text import duty_name, span_text
 from bot.scheduling.jobs import kick
-from bot.services.overrides import Assigned, Problem, Refusal, assign, parse_request
 from bot.services.rosters import rotations
+from bot.services.rosters.overrides import Assigned, Problem, Refusal, assign, parse_request
+from bot.texts.roster import duty_name, span_text
 
 log = logging.getLogger(__name__)
 

@@ -18,10 +18,11 @@ from telegram.warnings import PTBUserWarning
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import reply
 from bot.models import Alert, AlertStatus
-from bot.roster_text import WHEN
 from bot.scheduling.dispatcher import dispatch_due
-from bot.services import alert_closing, parsing
-from bot.services.alert_closing import MAX_NOTE, OUTCOMES, Closed
+from bot.services import parsing
+from bot.services.alerts import closing as alert_closing
+from bot.services.alerts.closing import MAX_NOTE, OUTCOMES, Closed
+from bot.texts.roster import WHEN
 
 CHOOSING, NOTE = range(2)
 _PREFIX = "resolve:"

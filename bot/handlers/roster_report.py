@@ -9,8 +9,8 @@ from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.long_text import reply_long
-from bot.services.roster_report import build_report
-from bot.services.roster_report_text import report_text
+from bot.services.rosters.report import build_report
+from bot.texts.roster_report import report_text
 
 
 async def show_report(update: Update, context: AchtervangContext) -> None:

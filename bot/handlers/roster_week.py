@@ -10,10 +10,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import excerpt
-from bot.roster_week_text import week_bounds, week_text
 from bot.services import parsing
-from bot.services.roster_input import parse_week
-from bot.services.roster_store import load_roster
+from bot.services.rosters.input import parse_week
+from bot.services.rosters.store import load_roster
+from bot.texts.roster_week import week_bounds, week_text
 
 _PREFIX = "roster:"
 

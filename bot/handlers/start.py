@@ -10,7 +10,7 @@ from bot.handlers.help_command import help_text
 from bot.handlers.menu import register_member_menu
 from bot.handlers.replies import role_label
 from bot.i18n import supported
-from bot.services.enrolment import Outcome, redeem
+from bot.services.team.enrolment import Outcome, redeem
 
 
 async def start(update: Update, context: AchtervangContext) -> None:

@@ -1,5 +1,5 @@
 """/swap: offer one of my coming shifts to the team; the first colleague who presses "take it
-over" gets it and both are told. The decisions are in bot/services/swaps.py."""
+over" gets it and both are told. The decisions are in bot/services/rosters/swaps.py."""
 
 from __future__ import annotations
 
@@ -12,15 +12,16 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.duty_config import Duty
+from bot.config.duties import Duty
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import reply
 from bot.i18n import N_, Translator
 from bot.models import Coach, SwapOffer
-from bot.roster_text import duty_name, span_text
 from bot.scheduling.jobs import kick
-from bot.services import parsing, swaps
-from bot.services.swaps import MyShifts, Outcome, SwapResult
+from bot.services import parsing
+from bot.services.rosters import swaps
+from bot.services.rosters.swaps import MyShifts, Outcome, SwapResult
+from bot.texts.roster import duty_name, span_text
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Safe home visits: /visit announces one, /back_safe (or the button) ends it, /sos raises
 the safety alert at once, /visits shows who is out. A shared live location is kept while the
-visit runs. Decisions live in bot.services.visits; this only parses and replies."""
+visit runs. Decisions live in bot.services.visits.lifecycle; this only parses and replies."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot import visit_text
-from bot.alert_text import DECLINE, TAKE, card, taken_line
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import TEAM
 from bot.handlers.replies import reply
@@ -28,9 +26,11 @@ from bot.models import Alert, AlertStatus, Coach, Visit
 from bot.scheduling import jobs
 from bot.scheduling.alert_notices import card_facts
 from bot.scheduling.dispatcher import dispatch_due, send_claimed
-from bot.services import visits
-from bot.services.visits import CheckedOut, Refusal
-from bot.visit_input import parse
+from bot.services.visits import lifecycle as visits
+from bot.services.visits.input import parse
+from bot.services.visits.lifecycle import CheckedOut, Refusal
+from bot.texts import visits as visit_text
+from bot.texts.alerts import DECLINE, TAKE, card, taken_line
 
 log = logging.getLogger(__name__)
 _PREFIX = "visit:"

@@ -12,9 +12,10 @@ from bot.handlers.registry import LEADS
 from bot.handlers.replies import drop_buttons, reply
 from bot.i18n import Translator
 from bot.models.waitlist import WaitlistEntry
-from bot.services import parsing, waitlist
-from bot.services.waitlist import Refused
-from bot.waitlist_text import (
+from bot.services import parsing
+from bot.services.waitlist import store as waitlist
+from bot.services.waitlist.store import Refused
+from bot.texts.waitlist import (
     DECIDE,
     decision_buttons,
     list_text,

@@ -25,13 +25,14 @@ from bot.handlers.waitlist import decision_markup
 from bot.i18n import Translator
 from bot.models import Coach
 from bot.models.waitlist import WaitlistEntry
+from bot.models.waitlist_terms import Concern
 from bot.scheduling.dispatcher import dispatch_due
-from bot.services import parsing, waitlist
-from bot.services.case_example import example_code
-from bot.services.roster_input import parse_day
-from bot.services.waitlist import Referral, Refused
-from bot.waitlist_terms import Concern
-from bot.waitlist_text import CONCERN_NAMES, refusal_text
+from bot.services import parsing
+from bot.services.cases.example import example_code
+from bot.services.rosters.input import parse_day
+from bot.services.waitlist import store as waitlist
+from bot.services.waitlist.store import Referral, Refused
+from bot.texts.waitlist import CONCERN_NAMES, refusal_text
 
 CODE, DAY, REFERRER, COMPLEXITY, COST, CONCERN, CONTACT = range(7)
 _PREFIX = "wla:"

@@ -6,7 +6,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models.base import Base, UTCDateTime, str_enum
-from bot.waitlist_terms import Concern, EntryStatus
+from bot.models.waitlist_terms import Concern, EntryStatus
 
 
 class WaitlistEntry(Base):

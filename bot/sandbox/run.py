@@ -12,15 +12,15 @@ from telegram.ext import Application
 
 from bot import schema
 from bot.app import build_application
+from bot.config.team import TeamConfig
 from bot.db import make_engine, make_sessionmaker
 from bot.demo_data import DemoDataRefused, load_demo_data
 from bot.i18n import translator
-from bot.inbox_poller import serving
 from bot.runtime import Runtime
 from bot.sandbox.web import SandboxContext, enrolled_members, install
 from bot.scheduling.clock import Clock, SystemClock
 from bot.standin import BotApiStandIn
-from bot.team_config import TeamConfig
+from bot.transport.poller import serving
 
 HOST = "127.0.0.1"
 # Any well-formed token does: the stand-in is the only server that ever sees it.

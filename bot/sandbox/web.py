@@ -15,11 +15,11 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.config.team import TeamConfig
 from bot.handlers.replies import role_label
 from bot.i18n import Translator, supported, translator
 from bot.models import Coach, Role
 from bot.standin import BotApiStandIn
-from bot.team_config import TeamConfig
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 

@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.alert_text import card, taken_line
+from bot.config.team import TeamConfig
 from bot.i18n import N_, Translator
 from bot.models import AlertRecipient, AlertStatus, Coach, OutboxMessage, OutboxStatus
 from bot.scheduling.alert_notices import _alert_and_case, card_facts
 from bot.scheduling.notices import Edit, Obsolete, Outcome, Render, Text
-from bot.services.alerts import EDIT_KIND, RECEIPT_KIND
-from bot.team_config import TeamConfig
+from bot.services.alerts.lifecycle import EDIT_KIND, RECEIPT_KIND
+from bot.texts.alerts import card, taken_line
 
 UNANSWERED = N_("⏱ Nobody took this alert in time; the team lead has been told.")
 DECLINED = N_("You said you can't; the alert went on to the next person.")

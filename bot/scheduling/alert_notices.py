@@ -9,14 +9,14 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 
-from bot.alert_text import DECLINE, TAKE, CardFacts, card
+from bot.config.team import TeamConfig
 from bot.i18n import Translator
 from bot.models import ALERT_SAFETY, Alert, AlertStatus, Case, Coach, OutboxMessage
-from bot.roster_text import WHEN
 from bot.scheduling.notices import Obsolete, Outcome, Render, Text
-from bot.services.alert_closing import OUTCOMES, REMINDER_KIND, SUMMARY_KIND
-from bot.services.roster_store import is_absent
-from bot.team_config import TeamConfig
+from bot.services.alerts.closing import OUTCOMES, REMINDER_KIND, SUMMARY_KIND
+from bot.services.rosters.store import is_absent
+from bot.texts.alerts import DECLINE, TAKE, CardFacts, card
+from bot.texts.roster import WHEN
 
 # Built once: every alert message is worded with these.
 _COACHES = select(Coach).where(Coach.id.in_(bindparam("ids", expanding=True)))
@@ -47,7 +47,7 @@ async def _alert_and_case(session: AsyncSession, alert_id: int) -> tuple[Alert |
 
 async def card_facts(session: AsyncSession, alert: Alert, now: datetime) -> CardFacts:
     if alert.kind == ALERT_SAFETY:
-        from bot.services.visits import safety_facts
+        from bot.services.visits.lifecycle import safety_facts
 
         safety = await safety_facts(session, alert)
         coach = safety.coach if safety else "?"

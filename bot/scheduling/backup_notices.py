@@ -8,9 +8,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.alert_text import PHASE_NAMES, SAFETY_NAMES
+from bot.config.team import TeamConfig
 from bot.i18n import N_, Translator
-from bot.message_split import split_message
 from bot.models import (
     AbsenceKind,
     AbsenceRecord,
@@ -25,11 +24,12 @@ from bot.models import (
     OutboxMessage,
     Phase,
 )
-from bot.roster_text import DAY, WHEN
 from bot.scheduling.notices import Obsolete, Outcome, Render, Text
-from bot.services import backup_round, covers
-from bot.services.alert_closing import OUTCOMES
-from bot.team_config import TeamConfig
+from bot.services.absence import backup_round, covers
+from bot.services.alerts.closing import OUTCOMES
+from bot.texts.alerts import PHASE_NAMES, SAFETY_NAMES
+from bot.texts.roster import DAY, WHEN
+from bot.texts.split import split_message
 
 KIND_NAMES = {
     AbsenceKind.SICK: N_("sick"),

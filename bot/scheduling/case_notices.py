@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config.team import TeamConfig
 from bot.i18n import Translator
-from bot.message_split import split_message
 from bot.models import OutboxMessage
 from bot.scheduling.notices import Obsolete, Outcome, Render, Text
-from bot.services.case_reminders import Due, coaches_with_families, due_for
-from bot.services.roster import is_office_day
-from bot.team_config import TeamConfig
+from bot.services.cases.reminders import Due, coaches_with_families, due_for
+from bot.services.rosters.core import is_office_day
+from bot.texts.split import split_message
 
 if TYPE_CHECKING:
     from bot.scheduling.planner import Planner

@@ -16,14 +16,14 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import ExtBot
 
 from bot.models import Alert, AlertStatus, Coach, OutboxMessage, OutboxStatus
-from bot.rate_limit import URGENT
 from bot.runtime import Runtime
 from bot.scheduling import outbox
 from bot.scheduling.notices import Edit, Obsolete, Probe, Text
 from bot.scheduling.planner import Planner, team_leads
 from bot.scheduling.renderers import RENDERERS
-from bot.services import audit
-from bot.services.alerts import ALERT_KIND, edit_message, recipient_unreachable
+from bot.services.alerts.lifecycle import ALERT_KIND, edit_message, recipient_unreachable
+from bot.services.audit import trail as audit
+from bot.transport.rate_limit import URGENT
 
 log = logging.getLogger(__name__)
 # Rounds of claiming per tick: enough for follow-ups, bounded against a runaway loop.

@@ -13,15 +13,16 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, ContextTypes
 
+from bot.config.team import TeamConfig
 from bot.operations.status import STATUS
 from bot.runtime import Runtime
 from bot.scheduling.dispatcher import dispatch_due
 from bot.scheduling.planner import plan
 from bot.scheduling.recovery_job import install_recovery, run_recovery
 from bot.scheduling.retention_job import install_retention
-from bot.services import backup_round, visit_deadlines
-from bot.services.alerts import escalate_due, next_deadline
-from bot.team_config import TeamConfig
+from bot.services.absence import backup_round
+from bot.services.alerts.lifecycle import escalate_due, next_deadline
+from bot.services.visits import deadlines as visit_deadlines
 
 log = logging.getLogger(__name__)
 TICK_JOB = "achtervang-tick"

@@ -10,15 +10,15 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.duty_config import Duty
+from bot.config.duties import Duty
+from bot.config.team import TeamConfig
 from bot.i18n import Translator
-from bot.message_split import split_message
 from bot.models import OutboxMessage
-from bot.roster_text import duty_name, span_text, when
-from bot.services.roster_report import build_report
-from bot.services.roster_report_text import report_text
-from bot.services.roster_store import RosterState, load_roster
-from bot.team_config import TeamConfig
+from bot.services.rosters.report import build_report
+from bot.services.rosters.store import RosterState, load_roster
+from bot.texts.roster import duty_name, span_text, when
+from bot.texts.roster_report import report_text
+from bot.texts.split import split_message
 
 
 @dataclass(frozen=True)

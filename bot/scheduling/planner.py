@@ -14,15 +14,15 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.duty_config import WEEKDAYS, Duty
+from bot.config.duties import WEEKDAYS, Duty
+from bot.config.team import TeamConfig
 from bot.models import Coach, OutboxMessage, Role
 from bot.scheduling.case_notices import plan_case_reminders
 from bot.scheduling.outbox import enqueue
 from bot.scheduling.waitlist_notices import plan_waitlist
 from bot.services.quiet_hours import send_time
-from bot.services.roster import Shift, rotation_shift_end
-from bot.services.roster_store import RosterState, load_roster
-from bot.team_config import TeamConfig
+from bot.services.rosters.core import Shift, rotation_shift_end
+from bot.services.rosters.store import RosterState, load_roster
 
 # Reminders and handover posts are planned this far ahead; gaps and reachability further.
 PLAN_AHEAD = timedelta(days=2)

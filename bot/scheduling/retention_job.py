@@ -8,7 +8,7 @@ from datetime import time
 from telegram.ext import Application, ContextTypes
 
 from bot.runtime import Runtime
-from bot.services.retention import purge
+from bot.services.cases.retention import purge
 
 log = logging.getLogger(__name__)
 RETENTION_JOB = "achtervang-retention"

@@ -7,12 +7,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import visit_text
+from bot.config.team import TeamConfig
 from bot.i18n import Translator
 from bot.models import OutboxMessage, Visit, VisitStage, VisitStatus
 from bot.scheduling.notices import Obsolete, Outcome, Render, Text
-from bot.services.visit_deadlines import ALERTED_KIND, LAST_CALL_KIND, REMINDER_KIND
-from bot.team_config import TeamConfig
+from bot.services.visits.deadlines import ALERTED_KIND, LAST_CALL_KIND, REMINDER_KIND
+from bot.texts import visits as visit_text
 
 
 async def _visit(session: AsyncSession, row: OutboxMessage, stage: VisitStage) -> Visit | None:

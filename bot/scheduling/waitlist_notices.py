@@ -12,17 +12,17 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config.team import TeamConfig
 from bot.i18n import Translator
-from bot.message_split import split_message
 from bot.models import OutboxMessage
 from bot.models.waitlist import WaitlistEntry
+from bot.models.waitlist_terms import EntryStatus
 from bot.scheduling.case_notices import next_reminder
 from bot.scheduling.notices import Obsolete, Outcome, Render, Text
-from bot.services import waitlist
 from bot.services.quiet_hours import send_time
-from bot.team_config import TeamConfig
-from bot.waitlist_terms import EntryStatus
-from bot.waitlist_text import decision_buttons
+from bot.services.waitlist import store as waitlist
+from bot.texts.split import split_message
+from bot.texts.waitlist import decision_buttons
 
 if TYPE_CHECKING:
     from bot.scheduling.planner import Planner

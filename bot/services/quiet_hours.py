@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.services.roster import _nl_holidays
-from bot.team_config import TeamConfig
+from bot.config.team import TeamConfig
+from bot.services.rosters.core import _nl_holidays
 
 # How many days ahead working time is looked for: more than any run of weekends and holidays.
 _SEARCH_DAYS = 60

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.models import Alert, AlertStatus, AuditEvent, Case, CaseContact, Phase
-from bot.services.coaches import find_by_name
+from bot.services.team.coaches import find_by_name
 
 
 async def _coach(cli, sessionmaker, name="Anna de Vries"):

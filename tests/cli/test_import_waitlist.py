@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.db import make_sessionmaker
 from bot.models import Alert, Coach
 from bot.models.waitlist import WaitlistEntry
-from bot.waitlist_terms import Concern, EntryStatus
+from bot.models.waitlist_terms import Concern, EntryStatus
 
 COACHES = "name;role\nAnna de Vries;coach\nSara Bakker;teamlead\n"
 WAITLIST = (

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from bot.models import AbsenceKind, AbsenceRecord
-from bot.services.coaches import find_by_name
+from bot.services.team.coaches import find_by_name
 
 AMS = ZoneInfo("Europe/Amsterdam")
 ROSTER = """

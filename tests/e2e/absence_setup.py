@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.backup_config import BackupConfig
+from bot.config.backup import BackupConfig
+from bot.config.team import TeamConfig
 from bot.models import Role
 from bot.standin.standin import NoBotOutput
-from bot.team_config import TeamConfig
 from tests.e2e.conftest import MakeMember, coach_named
 from tests.e2e.harness import Person, buttons
 from tests.e2e.team_setup import add_family, crisis_config, enrol_all

@@ -7,12 +7,12 @@ import pytest
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.inbox_poller import serving
 from bot.models import Coach, Role
 from bot.runtime import Runtime
-from bot.services.coaches import add_coach
-from bot.services.enrolment import create_invite, redeem
+from bot.services.team.coaches import add_coach
+from bot.services.team.enrolment import create_invite, redeem
 from bot.standin import BotApiStandIn
+from bot.transport.poller import serving
 from tests.e2e.harness import INBOX, Person
 
 
@@ -99,7 +99,7 @@ def member(standin, bot_app, sessionmaker, config, clock) -> MakeMember:
 
 
 async def coach_named(sessionmaker, name: str) -> Coach:
-    from bot.services.coaches import find_by_name
+    from bot.services.team.coaches import find_by_name
 
     async with sessionmaker() as session:
         return await find_by_name(session, name)

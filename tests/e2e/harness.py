@@ -7,8 +7,8 @@ from datetime import datetime
 
 from telegram.ext import Application
 
-from bot.inbox_poller import InboxPoller
 from bot.standin import BotApiStandIn
+from bot.transport.poller import InboxPoller
 
 # Where running_bot keeps the inbox poller in bot_data.
 INBOX = "inbox_poller"

@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.config.team import TeamConfig
 from bot.models import Case, Phase, Role, SafetyStatus
-from bot.team_config import TeamConfig
 from tests.e2e.conftest import MakeMember, coach_named
 from tests.e2e.harness import Person
 

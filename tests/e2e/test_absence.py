@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.config.team import TeamConfig
 from bot.models import AuditEvent, CaseContact, CaseCover, CoverStatus, OutboxMessage
 from bot.scheduling.jobs import run_tick
-from bot.team_config import TeamConfig
 from tests.e2e.absence_setup import absence_config, absence_team, drain, requests
 from tests.e2e.conftest import coach_named, running_bot
 from tests.e2e.harness import buttons, inbox_of

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.config.team import TeamConfig
 from bot.models import SwapOffer, SwapStatus
-from bot.services.roster_store import load_roster
-from bot.team_config import TeamConfig
+from bot.services.rosters.store import load_roster
 from tests.e2e.absence_setup import absence_config, absence_team
 from tests.e2e.harness import buttons
 

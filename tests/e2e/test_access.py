@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.config.team import TeamConfig
 from bot.models import AuditEvent, Coach, Role
-from bot.team_config import TeamConfig
 from tests.e2e.harness import Person, settle
 
 TEAM_GROUP = -100777
@@ -149,8 +149,8 @@ async def test_refused_commands_are_on_record(standin, member, sessionmaker):
 async def test_an_invite_code_posted_in_the_team_group_stops_working(
     standin, stranger, member, sessionmaker, config, clock
 ):
-    from bot.services.coaches import add_coach
-    from bot.services.enrolment import create_invite
+    from bot.services.team.coaches import add_coach
+    from bot.services.team.enrolment import create_invite
 
     group = standin.add_group(TEAM_GROUP, "Team Gezinscoaches")["id"]
     await member("Anna de Vries")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.team_config import TeamConfig
+from bot.config.team import TeamConfig
 from tests.e2e.team_setup import crisis_config, crisis_team
 
 GROUP = -100_555_0001

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from bot.config.team import TeamConfig
 from bot.models import OverrideKind, RosterOverride
-from bot.team_config import TeamConfig
 from tests.e2e.conftest import coach_named
 from tests.e2e.team_setup import week_duties
 

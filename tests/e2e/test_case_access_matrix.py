@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
+from bot.config.team import TeamConfig
 from bot.models import CaseContact, Coach, Role
-from bot.team_config import TeamConfig
 from tests.e2e.case_setup import add_alert, add_case, add_cover
 from tests.e2e.harness import Person, buttons
 

@@ -3,8 +3,8 @@ names; never a format the team does not use."""
 
 import pytest
 
+from bot.config.team import TeamConfig
 from bot.models import Role
-from bot.team_config import TeamConfig
 from tests.e2e.team_setup import add_family
 
 

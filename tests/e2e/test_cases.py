@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from bot.config.team import TeamConfig
 from bot.models import AbsenceKind, AbsenceRecord, AuditEvent, Case, CaseContact, Role
-from bot.team_config import TeamConfig
 from tests.e2e.case_setup import add_alert, add_case, add_cover
 from tests.e2e.conftest import coach_named
 from tests.e2e.harness import buttons

@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.config.team import TeamConfig
 from bot.models import AbsenceRecord, Alert, Role
 from bot.models.waitlist import WaitlistEntry
-from bot.services.coaches import add_coach
-from bot.services.enrolment import create_invite, redeem
-from bot.team_config import TeamConfig
+from bot.services.team.coaches import add_coach
+from bot.services.team.enrolment import create_invite, redeem
 from tests.e2e.conftest import running_bot
 from tests.e2e.harness import Person, buttons
 from tests.e2e.team_setup import add_family, crisis_config, crisis_team

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.config.team import TeamConfig
 from bot.models import (
     AbsenceKind,
     AbsenceRecord,
@@ -15,7 +16,6 @@ from bot.models import (
     AuditEvent,
 )
 from bot.scheduling.jobs import run_alert_tick
-from bot.team_config import TeamConfig
 from tests.e2e.conftest import coach_named
 from tests.e2e.harness import buttons
 from tests.e2e.team_setup import crisis_config, crisis_team

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
+from bot.config.team import TeamConfig
 from bot.scheduling.clock import SystemClock
-from bot.team_config import TeamConfig
 from tests.e2e.team_setup import crisis_team
 
 

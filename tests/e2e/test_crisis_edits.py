@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
+from bot.config.team import TeamConfig
 from bot.models import Alert
-from bot.team_config import TeamConfig
 from tests.e2e.team_setup import crisis_config, crisis_team
 
 EDIT_NOTE = (

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.config.team import TeamConfig
 from bot.models import Role
 from bot.scheduling.dispatcher import CONCURRENT_SENDS
 from bot.scheduling.jobs import run_alert_tick
-from bot.team_config import TeamConfig
 from tests.e2e.team_setup import add_family
 from tests.e2e.test_crisis_truth import alert_messages, truth_config, truth_team
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from bot.config.team import TeamConfig
 from bot.models import Alert, Coach
-from bot.team_config import TeamConfig
 from tests.e2e.harness import buttons
 from tests.e2e.team_setup import crisis_config, crisis_team
 

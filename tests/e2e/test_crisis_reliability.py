@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.config.team import TeamConfig
 from bot.models import OutboxMessage, OutboxStatus, Role
 from bot.scheduling.dispatcher import dispatch_due
 from bot.scheduling.jobs import ESCALATION_BATCH, run_alert_tick
-from bot.services.alerts import raise_alert
-from bot.team_config import TeamConfig
+from bot.services.alerts.lifecycle import raise_alert
 from tests.e2e.conftest import coach_named
 from tests.e2e.team_setup import add_family, enrol_all
 

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.config.team import TeamConfig
 from bot.models import OutboxMessage, OutboxStatus, Role
 from bot.scheduling.jobs import run_alert_tick
-from bot.team_config import TeamConfig
 from tests.e2e.harness import buttons
 from tests.e2e.team_setup import add_family, enrol_all
 

@@ -3,7 +3,7 @@ reporter is told at once, and offered close codes only when they may see codes a
 
 import pytest
 
-from bot.team_config import TeamConfig
+from bot.config.team import TeamConfig
 from tests.e2e.team_setup import add_family, crisis_config, crisis_team
 
 UNKNOWN = (

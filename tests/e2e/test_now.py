@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.config.team import TeamConfig
 from bot.models import Role
-from bot.team_config import TeamConfig
 from tests.e2e.team_setup import week_duties
 
 

@@ -19,12 +19,12 @@ from sqlalchemy.engine import make_url
 from telegram.error import BadRequest, Forbidden
 
 from bot import schema
+from bot.config.team import TeamConfig
 from bot.db import make_engine, make_sessionmaker
 from bot.operations import heartbeat, http
 from bot.operations.health import HealthCheck
 from bot.operations.status import STATUS, Role
 from bot.scheduling.jobs import _ALERT_LOCK
-from bot.team_config import TeamConfig
 from tests.e2e.harness import buttons
 from tests.e2e.team_setup import crisis_config, crisis_team
 from tests.process.instances import poll

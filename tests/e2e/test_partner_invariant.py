@@ -4,8 +4,8 @@ confirmation with crafted ids, not as an alert recipient when a case row or rost
 import pytest
 from sqlalchemy import select
 
+from bot.config.team import TeamConfig
 from bot.models import Alert, AlertRecipient, Case, Coach
-from bot.team_config import TeamConfig
 from tests.e2e.harness import buttons, settle
 from tests.e2e.team_setup import add_family, crisis_config, crisis_team
 

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.config.team import TeamConfig
+from bot.models.waitlist_terms import Concern
 from bot.scheduling.jobs import run_tick
-from bot.services import waitlist
-from bot.services.waitlist import Referral
-from bot.team_config import TeamConfig
-from bot.waitlist_terms import Concern
+from bot.services.waitlist import store as waitlist
+from bot.services.waitlist.store import Referral
 from tests.e2e.absence_setup import absence_team, drain, requests
 
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from bot.config.team import TeamConfig
 from bot.models import AbsenceKind, AbsenceRecord, Role, RosterOverride
-from bot.services.coaches import find_by_name
-from bot.team_config import TeamConfig
+from bot.services.team.coaches import find_by_name
 from tests.e2e.harness import buttons
 from tests.e2e.team_setup import week_duties
 

@@ -4,13 +4,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.config.team import TeamConfig
 from bot.i18n import translator
 from bot.models import AbsenceRecord, Role
 from bot.models.absence import AbsenceKind
-from bot.services.roster_report import build_report
-from bot.services.roster_report_text import report_text
+from bot.services.rosters.report import build_report
 from bot.standin import NoBotOutput
-from bot.team_config import TeamConfig
+from bot.texts.roster_report import report_text
 from tests.e2e.conftest import coach_named
 
 

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
+from bot.config.team import TeamConfig
 from bot.models import RosterOverride, SwapOffer, SwapStatus
-from bot.team_config import TeamConfig
 from tests.e2e.conftest import coach_named
 from tests.e2e.harness import Person, buttons, settle
 

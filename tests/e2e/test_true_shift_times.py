@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.config.team import TeamConfig
 from bot.models import AbsenceKind, AbsenceRecord, Role
-from bot.team_config import TeamConfig
 from tests.e2e.conftest import coach_named
 from tests.e2e.team_setup import week_duties
 

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from bot.config.team import TeamConfig
 from bot.models import Coach, Role, Visit, VisitLocation
 from bot.scheduling.jobs import run_alert_tick
-from bot.team_config import TeamConfig
 from tests.e2e.harness import buttons, settle
 from tests.e2e.team_setup import add_family, crisis_config
 

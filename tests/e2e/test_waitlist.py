@@ -7,12 +7,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.config.team import TeamConfig
 from bot.models import AuditEvent, Case, Phase, Role
+from bot.models.waitlist_terms import Concern
 from bot.scheduling.jobs import run_tick
-from bot.services import waitlist
-from bot.services.waitlist import Referral
-from bot.team_config import TeamConfig
-from bot.waitlist_terms import Concern
+from bot.services.waitlist import store as waitlist
+from bot.services.waitlist.store import Referral
 from tests.e2e.harness import Person, buttons
 from tests.e2e.team_setup import add_family, enrol_all, week_duties
 

@@ -4,12 +4,12 @@ entered with /waitlist_add does: once, to the coach on duty, in the same words."
 import pytest
 from sqlalchemy import func, select
 
+from bot.config.team import TeamConfig
 from bot.models import Alert
 from bot.models.waitlist import WaitlistEntry
+from bot.models.waitlist_terms import EntryStatus
 from bot.scheduling.jobs import run_alert_tick
-from bot.services.csv_waitlist import import_waitlist
-from bot.team_config import TeamConfig
-from bot.waitlist_terms import EntryStatus
+from bot.services.waitlist.csv_import import import_waitlist
 from tests.e2e.team_setup import crisis_config, crisis_team
 
 WAITLIST = (

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
+from bot.config.settings import Settings
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 UNITS = ["achtervang.service", "achtervang-backup.service", "achtervang-backup.timer"]

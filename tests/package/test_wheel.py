@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LAUNCH = "import sys; from bot.cli import main; sys.argv[0] = 'achtervang'; main()"
+LAUNCH = "import sys; from bot.cli.main import main; sys.argv[0] = 'achtervang'; main()"
 
 
 PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]

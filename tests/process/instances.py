@@ -13,11 +13,11 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.config.team import TeamConfig
 from bot.models import Case, Phase, Role, SafetyStatus
-from bot.services.coaches import add_coach
-from bot.services.enrolment import create_invite, redeem
+from bot.services.team.coaches import add_coach
+from bot.services.team.enrolment import create_invite, redeem
 from bot.standin import BotApiStandIn
-from bot.team_config import TeamConfig
 
 # Piket around the clock (no office hours), one member per rotation.
 CONFIG = """

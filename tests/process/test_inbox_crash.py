@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.config.team import load_team_config
 from bot.db import make_engine, make_sessionmaker
 from bot.models import Alert, Case, OutboxMessage, Phase, Role, SafetyStatus
-from bot.services.coaches import add_coach
-from bot.services.enrolment import create_invite, redeem
+from bot.services.team.coaches import add_coach
+from bot.services.team.enrolment import create_invite, redeem
 from bot.standin import BotApiStandIn
-from bot.team_config import load_team_config
 from tests.cli.conftest import operator_env, spawn
 from tests.process.instances import poll
 from tests.process.test_alert_crash import start_bot

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
+from bot.config.team import load_team_config
 from bot.models import Alert, AlertStatus, ConversationState, OutboxMessage, OutboxStatus
 from bot.scheduling.outbox import URGENT_KINDS
 from bot.standin import BotApiStandIn
-from bot.team_config import load_team_config
 from tests.cli.conftest import operator_env, spawn
 from tests.e2e.harness import buttons
 from tests.process.instances import (

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.config.team import load_team_config
 from bot.models import Visit
-from bot.services.visits import deadline
+from bot.services.visits.lifecycle import deadline
 from bot.standin import BotApiStandIn
-from bot.team_config import load_team_config
 from tests.cli.conftest import operator_env
 from tests.process.instances import poll
 from tests.process.test_alert_crash import (  # noqa: F401 (fixtures)

@@ -2,10 +2,10 @@
 
 from datetime import UTC, date, datetime
 
+from bot.config.team import TeamConfig
 from bot.models import AbsenceKind
-from bot.services.absences import Problem, Refusal, Request, check, parse_request, span
-from bot.services.backup_round import Candidate, order_candidates
-from bot.team_config import TeamConfig
+from bot.services.absence.backup_round import Candidate, order_candidates
+from bot.services.absence.reporting import Problem, Refusal, Request, check, parse_request, span
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Amsterdam
 TODAY = date(2026, 11, 23)

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.config.team import TeamConfig
 from bot.models import Alert, AlertStatus, AuditEvent, OutboxMessage, Role
-from bot.services import alert_closing
-from bot.services.alert_closing import Closed
-from bot.services.coaches import add_coach
-from bot.team_config import TeamConfig
+from bot.services.alerts import closing as alert_closing
+from bot.services.alerts.closing import Closed
+from bot.services.team.coaches import add_coach
 
 MONDAY_0900 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Amsterdam is UTC+1 in November
 

@@ -5,10 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot.config.team import TeamConfig
 from bot.models import AlertStatus, Role
-from bot.services.alert_intake import Taken, take_in
-from bot.services.coaches import add_coach
-from bot.team_config import TeamConfig
+from bot.services.alerts.intake import Taken, take_in
+from bot.services.team.coaches import add_coach
 
 NIGHT = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)  # Monday 23:00 in Amsterdam
 

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.config.team import TeamConfig
 from bot.models import Alert, AlertStatus, OutboxMessage, OverrideKind, Role, RosterOverride
-from bot.services import alerts
-from bot.services.coaches import add_coach
-from bot.team_config import TeamConfig
+from bot.services.alerts import lifecycle as alerts
+from bot.services.team.coaches import add_coach
 
 NIGHT = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)  # Monday 23:00 in Amsterdam
 

@@ -3,7 +3,7 @@
 import pytest
 
 from bot.models import Case, Coach, Role
-from bot.services.case_access import Relation, Visibility, relations_of, visibility
+from bot.services.cases.access import Relation, Visibility, relations_of, visibility
 
 OWN, BACKUP, OTHER = 1, 2, 3
 

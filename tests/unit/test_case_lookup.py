@@ -19,8 +19,8 @@ from bot.models import (
     Role,
     SafetyStatus,
 )
-from bot.services.case_access import Relation, Visibility, relations_to
-from bot.services.case_lookup import (
+from bot.services.cases.access import Relation, Visibility, relations_to
+from bot.services.cases.lookup import (
     MAX_MATCHES,
     Ambiguous,
     Found,
@@ -30,7 +30,7 @@ from bot.services.case_lookup import (
     my_cases,
     record_contact,
 )
-from bot.services.coaches import add_coach
+from bot.services.team.coaches import add_coach
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)

@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from bot.config.team import TeamConfig
 from bot.models import (
     Alert,
     AlertStatus,
@@ -24,13 +25,12 @@ from bot.runtime import Runtime
 from bot.scheduling.case_notices import next_reminder
 from bot.scheduling.clock import ManualClock
 from bot.scheduling.retention_job import run_retention
-from bot.services import case_admin
-from bot.services.case_admin import Assignment, NeedsConfirmation, Problem, Refusal
-from bot.services.case_reminders import due_for
-from bot.services.caseload import caseloads, is_active
-from bot.services.coaches import add_coach
-from bot.services.retention import months_before, purge
-from bot.team_config import TeamConfig
+from bot.services.cases import admin as case_admin
+from bot.services.cases.admin import Assignment, NeedsConfirmation, Problem, Refusal
+from bot.services.cases.caseload import caseloads, is_active
+from bot.services.cases.reminders import due_for
+from bot.services.cases.retention import months_before, purge
+from bot.services.team.coaches import add_coach
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)

@@ -4,7 +4,7 @@ import asyncio
 
 from telegram import Update
 
-from bot.chat_lanes import ChatLanes
+from bot.transport.chat_lanes import ChatLanes
 
 _next_id = iter(range(1, 10_000))
 

@@ -1,8 +1,8 @@
 """Close codes for a mistyped one, only for those who may know the families exist."""
 
 from bot.models import Case, Coach, Role
-from bot.services.coaches import add_coach
-from bot.services.code_suggestions import close_codes
+from bot.services.cases.suggestions import close_codes
+from bot.services.team.coaches import add_coach
 
 
 async def add_people_and_cases(session, config, clock) -> dict[str, Coach]:

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.models import AuditEvent, Case, Coach, Phase, Role, SafetyStatus
-from bot.services.coaches import add_coach, find_by_name
-from bot.services.csv_import import ImportReport, import_cases, import_coaches
+from bot.services.imports.csv_import import ImportReport, import_cases, import_coaches
+from bot.services.team.coaches import add_coach, find_by_name
 
 DATA = Path(__file__).parent.parent / "data"
 

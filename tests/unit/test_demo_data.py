@@ -18,8 +18,8 @@ from bot.demo_data import (
     load_demo_data,
 )
 from bot.models import AbsenceKind, AbsenceRecord, Alert, AlertStatus, Case, Coach, Role
-from bot.services.coaches import find_by_name
-from bot.services.roster_store import load_roster
+from bot.services.rosters.store import load_roster
+from bot.services.team.coaches import find_by_name
 
 
 @pytest.fixture
@@ -116,8 +116,8 @@ async def test_back_ups_cover_most_of_the_sick_coachs_families_and_25_wait(
     session, loaded, config, clock
 ):
     from bot.models import CaseCover, CoverStatus, WaitlistEntry
-    from bot.services import waitlist
-    from bot.waitlist_terms import EntryStatus
+    from bot.models.waitlist_terms import EntryStatus
+    from bot.services.waitlist import store as waitlist
 
     sick = await find_by_name(session, SICK_COACH)
     families = (await session.scalars(select(Case).where(Case.coach_id == sick.id))).all()

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.models import AuditEvent, Coach, InviteCode, Role
-from bot.services.coaches import add_coach, find_enrolled
-from bot.services.enrolment import Outcome, create_invite, redeem
+from bot.services.team.coaches import add_coach, find_enrolled
+from bot.services.team.enrolment import Outcome, create_invite, redeem
 
 TG_USER = 5551234
 

@@ -7,12 +7,15 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import Case, Coach, Role, WaitlistEntry
-from bot.services import backup_round, case_admin, holders, waitlist
-from bot.services.coaches import BadName, add_coach, valid_name
-from bot.services.csv_import import import_cases, import_coaches
-from bot.services.csv_waitlist import import_waitlist
-from bot.services.waitlist import Referral
-from bot.waitlist_terms import Concern
+from bot.models.waitlist_terms import Concern
+from bot.services.absence import backup_round
+from bot.services.cases import admin as case_admin
+from bot.services.cases import holders
+from bot.services.imports.csv_import import import_cases, import_coaches
+from bot.services.team.coaches import BadName, add_coach, valid_name
+from bot.services.waitlist import store as waitlist
+from bot.services.waitlist.csv_import import import_waitlist
+from bot.services.waitlist.store import Referral
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from hypothesis import given, settings
 
-from bot.services.in_force import InForce
-from bot.services.roster import Absence, Override, holder_at
+from bot.services.rosters.core import Absence, Override, holder_at
+from bot.services.rosters.in_force import InForce
 from tests.unit.test_roster import TEAM, scenarios
 
 INSTANT = timedelta(microseconds=1)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.models import InboxUpdate
-from bot.services import inbox
+from bot.transport import inbox_store as inbox
 
 
 def update(update_id: int) -> dict:

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from bot.log_privacy import HideExceptionText
 from bot.models import Case, Phase, SafetyStatus
+from bot.operations.log_privacy import HideExceptionText
 
 SECRET_CODE = "GZ-GEHEIM-77"
 SECRET_REFERRER = "Wijkagent Geheimstraat"
@@ -59,7 +59,7 @@ async def test_a_failing_insert_leaves_no_case_data_in_the_log(sessionmaker):
 
 
 def test_the_operators_log_handler_hides_exception_text():
-    from bot.log_setup import configure_logging
+    from bot.operations.log_setup import configure_logging
 
     root = logging.getLogger()
     before = (list(root.handlers), root.level)

@@ -1,9 +1,9 @@
 from datetime import UTC, date, datetime
 
+from bot.config.team import TeamConfig
 from bot.handlers.now import describe
 from bot.i18n import translator
-from bot.services.roster import Absence, duty_status
-from bot.team_config import TeamConfig
+from bot.services.rosters.core import Absence, duty_status
 
 
 def test_an_absent_holder_shows_as_a_gap_naming_who_is_missing():

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.services import parsing
-from bot.services.roster_input import parse_day, parse_week
+from bot.services.rosters.input import parse_day, parse_week
 
 TODAY = date(2026, 11, 23)
 

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.services.phones import normalise
+from bot.services.team.phones import normalise
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.config.team import TeamConfig
 from bot.models import OutboxMessage, OverrideKind, Role, RosterOverride
 from bot.scheduling.notices import RENDERERS, Obsolete, Text
 from bot.scheduling.planner import next_digest, plan
-from bot.services.coaches import add_coach
-from bot.team_config import TeamConfig
+from bot.services.team.coaches import add_coach
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Amsterdam
 
@@ -110,7 +110,7 @@ def test_weekly_digest_on_monday_morning_local_time(config):
 
 def test_a_week_of_piket_nights_is_one_handover():
     from bot.scheduling.planner import runs
-    from bot.services.roster import shifts_between
+    from bot.services.rosters.core import shifts_between
 
     config = TeamConfig.model_validate(
         {"duties": {"piket": {"members": ["Anna", "Bram"], "start": date(2026, 11, 16)}}}

@@ -4,8 +4,8 @@ count working time only, in local time across clock changes and holidays."""
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.config.team import TeamConfig
 from bot.services.quiet_hours import next_working, send_time, working_deadline
-from bot.team_config import TeamConfig
 
 AMS = ZoneInfo("Europe/Amsterdam")
 TEAM = TeamConfig()  # quiet 20:00-08:00, weekends and Dutch public holidays

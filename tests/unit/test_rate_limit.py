@@ -2,7 +2,7 @@
 
 import asyncio
 
-from bot.rate_limit import URGENT, UrgentFirstRateLimiter
+from bot.transport.rate_limit import URGENT, UrgentFirstRateLimiter
 
 
 async def _send(limiter, log, name, *, urgent=False, chat_id=1):

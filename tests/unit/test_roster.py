@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from bot.duty_config import DutyConfig
-from bot.services.roster import (
+from bot.config.duties import DutyConfig
+from bot.config.team import ConfigFileError, TeamConfig, load_team_config
+from bot.services.rosters.core import (
     Absence,
     Override,
     Shift,
@@ -22,7 +23,6 @@ from bot.services.roster import (
     is_active,
     shifts_between,
 )
-from bot.team_config import ConfigFileError, TeamConfig, load_team_config
 
 AMS = ZoneInfo("Europe/Amsterdam")
 PIKET = ["Anna", "Bram", "Cem"]  # day shifts, 17:00 handover, Anna from Sunday 1 March 2026
@@ -383,7 +383,7 @@ def _spans(shifts: list[Shift]) -> list[tuple[datetime, datetime]]:
 def test_good_friday_can_be_an_office_day_and_any_day_closed():
     from datetime import date
 
-    from bot.services.roster import is_office_day
+    from bot.services.rosters.core import is_office_day
 
     default = DutyConfig()
     assert not is_office_day(default, date(2026, 4, 3))  # Good Friday: a holiday by default

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
+from bot.config.team import TeamConfig
 from bot.i18n import translator
-from bot.services.roster import Absence, Override
-from bot.services.roster_ics import PRODID, export_span, shifts_overlapping, to_ics
-from bot.services.roster_store import RosterState
-from bot.team_config import TeamConfig
+from bot.services.rosters.core import Absence, Override
+from bot.services.rosters.ics import PRODID, export_span, shifts_overlapping, to_ics
+from bot.services.rosters.store import RosterState
 
 AMS = ZoneInfo("Europe/Amsterdam")
 # Piket by the day (17:00 handover): Anna on 24 October and 28 March, Bram the day after.

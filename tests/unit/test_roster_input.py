@@ -4,7 +4,7 @@ from datetime import date, time
 
 import pytest
 
-from bot.services.roster_input import parse_day, parse_duty, parse_span, parse_week
+from bot.services.rosters.input import parse_day, parse_duty, parse_span, parse_week
 
 MONDAY = date(2026, 11, 23)
 

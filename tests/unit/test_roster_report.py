@@ -8,16 +8,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.config.team import TeamConfig
 from bot.i18n import translator
-from bot.message_split import split_message
 from bot.models import AbsenceRecord, Coach, Role
 from bot.models.absence import AbsenceKind
-from bot.services.coaches import add_coach
-from bot.services.roster import Absence, Override
-from bot.services.roster_report import build_report, compute_report
-from bot.services.roster_report_text import report_text
-from bot.services.roster_store import RosterState
-from bot.team_config import TeamConfig
+from bot.services.rosters.core import Absence, Override
+from bot.services.rosters.report import build_report, compute_report
+from bot.services.rosters.store import RosterState
+from bot.services.team.coaches import add_coach
+from bot.texts.roster_report import report_text
+from bot.texts.split import split_message
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Amsterdam

@@ -1,7 +1,7 @@
 import pytest
 
-from bot.settings import TELEGRAM_DEFAULT_BASE_URL, Settings
-from bot.team_config import ConfigFileError, load_team_config
+from bot.config.settings import TELEGRAM_DEFAULT_BASE_URL, Settings
+from bot.config.team import ConfigFileError, load_team_config
 
 
 @pytest.fixture(autouse=True)

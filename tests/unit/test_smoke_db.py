@@ -1,5 +1,5 @@
 from bot.models import Role
-from bot.services.coaches import add_coach, find_by_name
+from bot.services.team.coaches import add_coach, find_by_name
 
 
 async def test_coach_round_trips_with_aware_utc_times(session, config, clock):

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.config.team import TeamConfig
 from bot.models import (
     AbsenceKind,
     AbsenceRecord,
@@ -19,11 +20,10 @@ from bot.models import (
     SwapOffer,
     SwapStatus,
 )
-from bot.services import swaps
-from bot.services.coaches import add_coach
-from bot.services.roster_store import load_roster
-from bot.services.swaps import Outcome
-from bot.team_config import TeamConfig
+from bot.services.rosters import swaps
+from bot.services.rosters.store import load_roster
+from bot.services.rosters.swaps import Outcome
+from bot.services.team.coaches import add_coach
 
 # Amsterdam is UTC+1 in November. Day shifts from 17:00: Anna holds Sunday 22 November,
 # Bram Monday 23, Carla Tuesday 24 and Anna again Wednesday 25.

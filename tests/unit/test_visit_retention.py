@@ -4,12 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from bot.config.team import TeamConfig
 from bot.models import Role, Visit, VisitLocation, VisitStatus
-from bot.services import visits
-from bot.services.coaches import add_coach
-from bot.services.visit_deadlines import purge_locations
-from bot.team_config import TeamConfig
-from bot.visit_input import VisitRequest
+from bot.services.team.coaches import add_coach
+from bot.services.visits import lifecycle as visits
+from bot.services.visits.deadlines import purge_locations
+from bot.services.visits.input import VisitRequest
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

@@ -4,9 +4,9 @@ waits rising."""
 from dataclasses import dataclass
 from datetime import date
 
-from bot.services.waitlist_priority import expected_start, ranked, score
-from bot.waitlist_config import WaitlistConfig
-from bot.waitlist_terms import Concern
+from bot.config.waitlist import WaitlistConfig
+from bot.models.waitlist_terms import Concern
+from bot.services.waitlist.priority import expected_start, ranked, score
 
 TODAY = date(2026, 11, 23)
 CONFIG = WaitlistConfig()

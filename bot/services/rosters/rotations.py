@@ -17,11 +17,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.duty_config import DUTIES, Duty, PlannedShift, RotationConfig
+from bot.config.duties import DUTIES, Duty, PlannedShift, RotationConfig
+from bot.config.team import TeamConfig
 from bot.models import Coach, PlanStatus, RosterPlan, RosterPlanShift, RotationMember, RotationRow
-from bot.services import audit
+from bot.services.audit import trail as audit
 from bot.services.team import workdays as workdays_service
-from bot.team_config import TeamConfig
 
 
 def to_json(rotation: RotationConfig) -> str:

@@ -9,9 +9,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.duty_config import WEEKDAYS
+from bot.config.duties import WEEKDAYS
 from bot.models import Coach
-from bot.services import audit
+from bot.services.audit import trail as audit
 
 # Dutch and English names and abbreviations, each to its ISO weekday (Monday = 1).
 _NAMES: dict[str, int] = {}

@@ -1,0 +1,1 @@
+"""The `achtervang` command line, one module per command group; `main` wires them together."""

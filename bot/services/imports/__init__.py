@@ -1,0 +1,1 @@
+"""CSV imports of coaches and cases: every row checked before anything is written."""

@@ -1,0 +1,238 @@
+"""The durable inbox: fetch updates, store them, and only then tell Telegram they arrived.
+
+PTB's Updater confirms a batch (asks getUpdates for the next offset) as soon as it has queued
+it in memory, so a bot killed while handling the first of five crises lost the other four,
+while Telegram had told their reporters they were delivered. Here every getUpdates batch is
+stored in one transaction first; the next getUpdates, which confirms the batch, is asked only
+after that commit. Each update is then handled through PTB's Application (its handlers and
+conversations as ever, via the update processor: bot/transport/chat_lanes.py) and marked handled. On
+start, whatever was stored and not handled is handled first, in order.
+
+Handled twice? An update whose handling is cut short is handled again on start, so work that
+must not be done twice (raising an alert) marks its update handled in its own transaction
+(services.inbox.mark_handled); everything else is at least once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Update
+from telegram.error import InvalidToken, RetryAfter, TelegramError
+from telegram.ext import Application
+
+from bot.runtime import Runtime
+from bot.transport import inbox_store as inbox
+
+log = logging.getLogger(__name__)
+
+# Telegram's long poll: how long one getUpdates waits for something new.
+POLL_TIMEOUT = 10
+RETENTION = timedelta(days=1)
+PRUNE_EVERY = timedelta(hours=1)
+# How long stop() lets updates being handled finish; the rest are handled again on start.
+GRACE = 5.0
+_BACKOFF_MAX = 30.0
+
+
+class InboxPoller:
+    """Startable and stoppable any number of times, for an instance that may poll only while
+    it is the active one."""
+
+    def __init__(
+        self, application: Application, runtime: Runtime, *, poll_timeout: int = POLL_TIMEOUT
+    ) -> None:
+        self._app = application
+        self._runtime = runtime
+        self._poll_timeout = poll_timeout
+        self._poll_task: asyncio.Task[None] | None = None
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._to_mark: list[int] = []
+        self._marking = False
+        self._mark_task: asyncio.Task[None] | None = None
+        self._quiet = asyncio.Event()
+        self._quiet.set()
+        self._last_prune: datetime | None = None
+
+    @property
+    def polling(self) -> asyncio.Task[None] | None:
+        """The poll loop's task: it ends only by stop(), or with InvalidToken."""
+        return self._poll_task
+
+    async def start(self) -> None:
+        if self._poll_task is not None:
+            raise RuntimeError("the inbox is already polling")
+        now = self._runtime.clock.now()
+        async with self._runtime.sessionmaker() as session:
+            again, given_up = await inbox.claim_unhandled(session, now)
+            offset = await inbox.next_offset(session)
+            await session.commit()
+        if given_up:
+            log.error("gave up updates %s: their handling was cut short too often", given_up)
+        if again:
+            log.warning("handling %d update(s) stored but not handled before", len(again))
+        for raw in again:
+            self._dispatch(Update.de_json(raw, self._app.bot))
+        self._poll_task = asyncio.create_task(self._poll(offset), name="inbox-poll")
+
+    async def stop(self, grace: float = GRACE) -> None:
+        task, self._poll_task = self._poll_task, None
+        if task is not None:
+            task.cancel()
+            # Not awaited directly: a loop that ended with InvalidToken is runner.run_active's to
+            # report.
+            await asyncio.wait({task})
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight), timeout=grace)
+        for pending in set(self._in_flight):
+            pending.cancel()
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight))
+        await self.idle()
+        if self._mark_task is not None:
+            self._mark_task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._mark_task
+            self._mark_task = None
+
+    async def idle(self) -> None:
+        """Returns once every update fetched so far is handled and marked so."""
+        await self._quiet.wait()
+
+    # -- fetching and storing ------------------------------------------------------------
+
+    async def _poll(self, offset: int | None) -> None:
+        bot = self._app.bot
+        failures = 0
+        with suppress(TelegramError):
+            await bot.delete_webhook()
+        while True:
+            try:
+                updates = await bot.get_updates(
+                    offset=offset, timeout=self._poll_timeout, allowed_updates=Update.ALL_TYPES
+                )
+            except InvalidToken:
+                raise
+            except RetryAfter as exc:
+                await asyncio.sleep(exc.retry_after.total_seconds())
+                continue
+            except TelegramError as exc:
+                failures += 1
+                delay = min(_BACKOFF_MAX, 0.5 * 2 ** min(failures, 6))
+                log.warning("getUpdates failed (%s); again in %.1f s", exc, delay)
+                await asyncio.sleep(delay)
+                continue
+            failures = 0
+            if not updates:
+                continue
+            try:
+                fresh = await self._store(updates)
+            except SQLAlchemyError:
+                # Not stored, so not confirmed: the next getUpdates returns the same batch.
+                log.exception("could not store %d update(s); fetching them again", len(updates))
+                await asyncio.sleep(1.0)
+                continue
+            offset = updates[-1].update_id + 1
+            for update in fresh:
+                self._dispatch(update)
+            await self._prune_now_and_then()
+
+    async def _store(self, updates: tuple[Update, ...]) -> list[Update]:
+        by_id = {u.update_id: u for u in updates}
+        async with self._runtime.sessionmaker() as session:
+            fresh = await inbox.store_batch(
+                session, [u.to_dict() for u in updates], self._runtime.clock.now()
+            )
+            await session.commit()
+        return [by_id[raw["update_id"]] for raw in fresh]
+
+    async def _prune_now_and_then(self) -> None:
+        now = self._runtime.clock.now()
+        if self._last_prune is not None and now - self._last_prune < PRUNE_EVERY:
+            return
+        self._last_prune = now
+        try:
+            async with self._runtime.sessionmaker() as session:
+                await inbox.prune(session, now, RETENTION)
+                await session.commit()
+        except SQLAlchemyError:
+            log.exception("could not prune handled updates")
+
+    # -- handling ------------------------------------------------------------------------
+
+    def _dispatch(self, update: Update) -> None:
+        self._quiet.clear()
+        task = asyncio.create_task(self._handle(update), name=f"update-{update.update_id}")
+        self._in_flight.add(task)
+        task.add_done_callback(self._handled)
+
+    async def _handle(self, update: Update) -> None:
+        app = self._app
+        try:
+            await app.update_processor.process_update(update, app.process_update(update))
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # Application.process_update hands handler errors to the error handler; this is
+            # a failure around it. Handling it again would most likely fail the same way.
+            log.exception("handling update %s failed", update.update_id)
+        self._to_mark.append(update.update_id)
+        self._wake_marker()
+
+    def _handled(self, task: asyncio.Task[None]) -> None:
+        self._in_flight.discard(task)
+        self._check_quiet()
+
+    def _wake_marker(self) -> None:
+        if self._mark_task is None or self._mark_task.done():
+            self._mark_task = asyncio.create_task(self._mark(), name="inbox-mark")
+
+    async def _mark(self) -> None:
+        # One write for whatever was handled meanwhile: under load, one commit marks many.
+        while self._to_mark:
+            ids, self._to_mark = self._to_mark, []
+            self._marking = True
+            try:
+                async with self._runtime.sessionmaker() as session:
+                    await inbox.mark_handled(session, ids, self._runtime.clock.now())
+                    await session.commit()
+            except SQLAlchemyError:
+                log.exception("could not mark updates %s handled; trying again", ids)
+                self._to_mark.extend(ids)
+                await asyncio.sleep(1.0)
+            finally:
+                self._marking = False
+        self._check_quiet()
+
+    def _check_quiet(self) -> None:
+        if not self._in_flight and not self._to_mark and not self._marking:
+            self._quiet.set()
+
+
+@asynccontextmanager
+async def serving(
+    application: Application, runtime: Runtime, *, poll_timeout: int = POLL_TIMEOUT
+) -> AsyncIterator[InboxPoller]:
+    """The steps of PTB's run_polling, with the inbox in place of its Updater."""
+    await application.initialize()
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        poller = InboxPoller(application, runtime, poll_timeout=poll_timeout)
+        await poller.start()
+        try:
+            yield poller
+        finally:
+            await poller.stop()
+            await application.stop()
+            if application.post_stop is not None:
+                await application.post_stop(application)
+    finally:
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
