@@ -56,6 +56,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("sos", N_("Danger on a home visit: alert the coach on duty now"), roles=TEAM),
     CommandSpec("visits", N_("Running home visits, overdue first (lead, duty coach)"), roles=TEAM),
     CommandSpec("override", N_("Assign a shift to a coach (team lead)"), roles=LEADS),
+    CommandSpec("rota", N_("Rotations, workdays and a proposed roster (team lead)"), roles=LEADS),
     CommandSpec("rosterreport", N_("Duty hours, gaps and conflicts (team lead)"), roles=LEADS),
     CommandSpec("assign", N_("Give a family a coach and back-up (team lead)"), roles=LEADS),
     CommandSpec("phase", N_("Change the phase of a family's case (team lead)"), roles=LEADS),
