@@ -169,7 +169,7 @@ def _days_windows(
     return found
 
 
-def _active_windows(
+def active_windows(
     config: TeamConfig, duty: Duty, lo: datetime, hi: datetime
 ) -> list[tuple[datetime, datetime]]:
     """The stretches of [lo, hi) in which `duty` is held: office hours for bureaudienst, all
@@ -300,7 +300,7 @@ def shifts_between(
         | {a.end for a in absences if a.end is not None}
     )
     shifts: list[Shift] = []
-    for window_start, window_end in _active_windows(config, duty, start, end):
+    for window_start, window_end in active_windows(config, duty, start, end):
         cursor = window_start
         while cursor < window_end:
             rotation_holder, rotation_end = _rotation_at(config, duty, cursor)
@@ -336,7 +336,7 @@ def holder_at(
     with this outcome inside the current duty window (cut off at SEARCH_HORIZON)."""
     config.duties.rotation(duty)
     instant = _require_aware("instant", instant)
-    windows = _active_windows(config, duty, instant - SEARCH_HORIZON, instant + SEARCH_HORIZON)
+    windows = active_windows(config, duty, instant - SEARCH_HORIZON, instant + SEARCH_HORIZON)
     for window_start, window_end in windows:
         if window_start <= instant < window_end:
             for shift in shifts_between(
