@@ -105,7 +105,7 @@ def test_the_same_team_gives_the_same_roster(team, random):
 def test_who_did_more_in_the_last_8_weeks_does_less_now():
     people = [Person(n, 1.0, BOTH) for n in ("Anna", "Bram", "Cem", "Dirk")]
     even = propose(CONFIG, people, FIRST, UNTIL)
-    busy = propose(CONFIG, people, FIRST, UNTIL, history={"Anna": 150.0})
+    busy = propose(CONFIG, people, FIRST, UNTIL, history={"Anna": {"piket": 150.0}})
     hours = {t.name: t.hours for t in busy.totals}
     assert hours["Anna"] < min(hours["Bram"], hours["Cem"], hours["Dirk"]) - 40
     assert {t.name: t.hours for t in even.totals}["Anna"] > hours["Anna"] + 100

@@ -9,10 +9,11 @@ How it decides, so a lead can follow it:
    office-hours duty, working that weekday; not absent during it; not holding another duty at
    the same time; and no rest rule of the team config broken (for example no bureaudienst
    within 11 hours after a piket night). Nobody left: the slot is a gap, with the reasons.
-3. Of those who can, the one with the fewest duty hours per fte after taking it wins, counting
-   the 8 weeks before the period too (who did more recently does less now). For a weekend or
-   holiday piket the fewest such slots per fte goes first. Ties go by name: the same input
-   always gives the same roster.
+3. Of those who can, the one furthest below their fair share (per fte) after taking it wins,
+   counting the 8 weeks before the period too (who did more recently does less now). A fair
+   share is worked out per duty: the duty's hours (plan and the 8 weeks) split by fte over
+   the members of its rotation. For a weekend or holiday piket the fewest such slots per fte
+   goes first. Ties go by name: the same input always gives the same roster.
 4. Then slots (not weekends or holidays) move from whoever is most over their fair share to
    whoever is under it, while that lowers the spread and breaks no rule.
 """
@@ -92,6 +93,7 @@ class Proposal:
 class _Load:
     person: Person
     history: float
+    target: float = 0.0  # fair share of plan and history hours together
     hours: float = 0.0
     special: int = 0
     holidays: int = 0
@@ -187,19 +189,27 @@ def propose(
     first_day: date,
     until: date,
     absences: Sequence[Absence] = (),
-    history: Mapping[str, float] | None = None,
+    history: Mapping[str, Mapping[Duty, float]] | None = None,
 ) -> Proposal:
     """The proposal for the local days [first_day, until); `config` gives office hours,
-    handovers, shift lengths and rest rules, `history` the duty hours per name in the 8 weeks
-    before."""
+    handovers, shift lengths and rest rules, `history` the duty hours per name and duty in
+    the 8 weeks before."""
     history = history or {}
     tz, rules = config.tz, config.duties.rest_rules
     people = sorted(people, key=lambda p: p.name)
-    loads = {p.name: _Load(p, history.get(p.name, 0.0)) for p in people}
+    loads = {p.name: _Load(p, sum(history.get(p.name, {}).values())) for p in people}
     duties = [d for d in DUTIES if any(d in p.duties for p in people)]
     held: dict[int, str | None] = {}
     gaps: list[Gap] = []
     all_slots = slots(config, duties, first_day, until)
+    duty_hours = {d: sum(s.hours for s in all_slots if s.duty == d) for d in duties}
+    for hours in history.values():
+        for duty, value in hours.items():
+            if duty in duty_hours:
+                duty_hours[duty] += value
+    shares = fair_shares(duty_hours, people)
+    for load in loads.values():
+        load.target = shares[load.person.name]
     for index, slot in enumerate(all_slots):
         pool = [loads[p.name] for p in people if slot.duty in p.duties]
         reasons = {}
@@ -227,8 +237,19 @@ def propose(
     )
 
 
+def fair_shares(duty_hours: Mapping[Duty, float], people: Sequence[Person]) -> dict[str, float]:
+    """Each duty's hours split by fte over the members of its rotation, summed per person."""
+    shares = {p.name: 0.0 for p in people}
+    for duty, hours in duty_hours.items():
+        pool = [p for p in people if duty in p.duties]
+        fte = sum(p.fte for p in pool)
+        for person in pool:
+            shares[person.name] += hours * person.fte / fte if fte else 0.0
+    return shares
+
+
 def _greedy_key(load: _Load, slot: Slot) -> tuple:
-    after = (load.total + slot.hours) / load.person.fte
+    after = (load.total + slot.hours - load.target) / load.person.fte
     if slot.special:
         return (load.special / load.person.fte, after, load.person.name)
     return (after, load.person.name)
@@ -248,24 +269,17 @@ def _take(load: _Load, slot: Slot) -> None:
     load.holidays -= slot.holiday
 
 
-def _fair_rate(loads: Mapping[str, _Load]) -> float:
-    total = sum(load.total for load in loads.values())
-    fte = sum(load.person.fte for load in loads.values())
-    return total / fte if fte else 0.0
-
-
 def _improve(all_slots, held, loads, people, absences, rules, tz) -> None:
     """Moves ordinary slots from over-share to under-share coaches while the weighted spread
     (sum of squared distance to the fair share, over fte) goes down."""
     for _ in range(IMPROVEMENT_PASSES):
         moved = False
-        rate = _fair_rate(loads)
         for index, slot in enumerate(all_slots):
             holder = held[index]
             if holder is None or slot.special:
                 continue
             giver = loads[holder]
-            over = giver.total - giver.person.fte * rate
+            over = giver.total - giver.target
             if over <= 0:
                 continue
             best, best_delta = None, -1e-6
@@ -273,7 +287,7 @@ def _improve(all_slots, held, loads, people, absences, rules, tz) -> None:
                 taker = loads[person.name]
                 if taker is giver or slot.duty not in person.duties:
                     continue
-                under = taker.total - person.fte * rate
+                under = taker.total - taker.target
                 h = slot.hours
                 delta = (h * h - 2 * over * h) / giver.person.fte + (
                     h * h + 2 * under * h
@@ -290,13 +304,12 @@ def _improve(all_slots, held, loads, people, absences, rules, tz) -> None:
 
 
 def _totals(loads: Mapping[str, _Load], people: Sequence[Person]) -> tuple[CoachTotals, ...]:
-    rate = _fair_rate(loads)
     return tuple(
         CoachTotals(
             p.name,
             p.fte,
             round(loads[p.name].hours, 2),
-            round(max(0.0, p.fte * rate - loads[p.name].history), 2),
+            round(max(0.0, loads[p.name].target - loads[p.name].history), 2),
             round(loads[p.name].history, 2),
             loads[p.name].special,
             loads[p.name].holidays,
