@@ -39,7 +39,7 @@ def describe(tr: Translator, status: DutyStatus) -> str:
 
 def now_text(tr: Translator, statuses: list[DutyStatus], instant: datetime) -> str:
     if not statuses:
-        return tr._("No duty rosters are set up yet. The team lead sets them in the team config.")
+        return tr._("No duty rosters are set up yet. A team lead sets them with /rota.")
     header = tr._("On duty at %(now)s:", now=when(tr, instant))
     return "\n".join([header, *(describe(tr, status) for status in statuses)])
 

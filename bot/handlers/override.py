@@ -27,7 +27,9 @@ def refusal_text(tr: Translator, refusal: Refusal) -> str:
     texts = {
         Problem.USAGE: usage,
         Problem.UNKNOWN_DUTY: tr._("'%(text)s' is not a duty.", text=refusal.detail) + " " + usage,
-        Problem.NOT_ROSTERED: tr._("That duty has no roster in the team config."),
+        Problem.NOT_ROSTERED: tr._(
+            "That duty has no rotation yet; a team lead sets one with /rota."
+        ),
         Problem.BAD_DAY: tr._(
             "'%(text)s' is not a day I know. Use for example vandaag, morgen, 24-11 or 24-11-2026.",
             text=refusal.detail,

@@ -46,6 +46,7 @@ from bot.i18n import N_, Translator
 from bot.models import Case, Coach, Phase, Role, SafetyStatus
 from bot.services.audit import trail as audit
 from bot.services.cases import holders
+from bot.services.team import workdays
 from bot.services.team.coaches import BadName, normalise_name, valid_name
 
 # --- public results -------------------------------------------------------------------------------
@@ -212,6 +213,17 @@ def _case_code(value: str) -> str:
     return code
 
 
+def _workdays(value: str) -> str | None:
+    if value == "":
+        return None
+    days = workdays.parse(value)
+    if days is None:
+        raise CellError(
+            N_("'%(value)s' is not a set of workdays such as mon-thu or mon,tue,thu"), value=value
+        )
+    return workdays.stored(days)
+
+
 def _date_or_none(value: str) -> date | None:
     if value == "":
         return None
@@ -256,6 +268,8 @@ class CoachRow(_Row):
     # None = the team's default language.
     language: Annotated[Language | None, BeforeValidator(_language_or_none)] = None
     active: Annotated[bool, BeforeValidator(_yes_no)] = True
+    # Stored as "mon,tue,thu"; None = every day.
+    workdays: Annotated[str | None, BeforeValidator(_workdays)] = None
 
 
 class CaseRow(_Row):
@@ -615,7 +629,7 @@ class _CoachKind(_Kind[CoachRow, Coach]):
     def plan(self, row: CoachRow, current: Coach | None, columns: frozenset[str]) -> _Plan:
         # The name is always written: the file's spelling wins over a stored case variant.
         values: dict[str, Any] = {"name": row.name}
-        for column in ("role", "fte", "active"):
+        for column in ("role", "fte", "active", "workdays"):
             if column in columns:
                 values[column] = getattr(row, column)
         if "language" in columns:
