@@ -46,6 +46,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("now", N_("Who is on duty now, and who is next"), roles=TEAM, in_groups=True),
     CommandSpec("roster", N_("The week's duty roster, per day"), roles=TEAM, in_groups=True),
     CommandSpec("myshifts", N_("My coming shifts"), roles=TEAM),
+    CommandSpec("profile", N_("My workdays: office-hours duties only on those days"), roles=TEAM),
     CommandSpec("swap", N_("Offer one of my shifts to the team"), roles=TEAM),
     CommandSpec("calendar", N_("My shifts as a calendar file (.ics)"), roles=TEAM),
     # Home visits name the coach, the family code and where they are: private chats only.

@@ -115,3 +115,18 @@ async def test_a_part_time_coachs_free_day_goes_to_the_next_member(member):
     assert "Bureaudienst 08:30–17:00: Dirk Smit" in day_of(week, "vrijdag 27 november")
     assert "Bureaudienst 08:30–17:00: Eva Mulder" in day_of(week, "donderdag 26 november")
     assert "(Mon, Tue, Wed, Thu)" in await sara.ask("/rota")
+
+
+async def test_a_coach_sets_their_own_workdays_with_profile(member):
+    eva = await member("Eva Mulder", language="en")
+    await member("Dirk Smit")
+    assert await eva.ask("/profile") == (
+        "Your workdays: every day. Change them with /profile workdays mon-thu (or all)."
+    )
+    assert await eva.ask("/profile workdays tue-fri") == (
+        "Saved: you work on Tue, Wed, Thu, Fri. Office-hours duties on other days go to a "
+        "colleague."
+    )
+    monday = day_of(await eva.ask("/roster"), "Monday 23 November")
+    assert "Bureaudienst 08:30–17:00: Dirk Smit" in monday
+    assert (await eva.ask("/profile workdays someday")).startswith("I can't read 'someday'")
