@@ -4,10 +4,10 @@ weeks first, and the change is in force at once for /roster and /now (no restart
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.config.team import TeamConfig
-from bot.models import AuditEvent, Role
+from bot.models import AuditEvent, Role, RotationMember
 from tests.e2e.harness import buttons
 from tests.e2e.team_setup import week_duties
 
@@ -26,6 +26,13 @@ async def test_a_lead_adds_a_coach_to_piket_and_the_roster_shows_them_tomorrow(
 ):
     sara = await member("Sara Bakker", role=Role.TEAMLEAD, language="en")
     fleur = await member("Fleur Visser")
+    # At start the team config's rotations were copied into the database.
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(RotationMember)) == 5
+        imported = await session.scalar(
+            select(AuditEvent.detail).where(AuditEvent.action == "rota.import")
+        )
+    assert imported == "rotations copied from the team config"
     for name in ("Anna de Vries", "Bram Jansen", "Cem Yilmaz"):
         await member(name)
     before = await fleur.ask("/roster")
