@@ -137,3 +137,25 @@ async def test_a_coach_sets_their_own_workdays_with_profile(member):
     monday = day_of(await eva.ask("/roster"), "Monday 23 November")
     assert "Bureaudienst 08:30–17:00: Dirk Smit" in monday
     assert (await eva.ask("/profile workdays someday")).startswith("I can't read 'someday'")
+
+
+async def test_handover_and_start_changes_are_previewed_in_local_time(member):
+    sara = await member("Sara Bakker", role=Role.TEAMLEAD, language="en")
+    for name in ("Anna de Vries", "Bram Jansen", "Cem Yilmaz"):
+        await member(name)
+    await sara.say("/rota handover piket 18:00")
+    preview = await sara.reply()
+    lines = preview["text"].splitlines()
+    assert lines[0] == "On call (piket): hand over at 18:00."
+    # Piket still begins when the office closes; the turn now changes hands at 18:00.
+    assert "• Tue 24 Nov 17:00–18:00: Bram Jansen (now: Cem Yilmaz)" in lines
+    await sara.press(preview, buttons(preview)["Confirm"])
+    await sara.reply()
+    assert "handover 18:00" in await sara.ask("/rota")
+
+    await sara.say("/rota start piket 24-11")
+    preview = await sara.reply()
+    assert (
+        preview["text"].splitlines()[0]
+        == "On call (piket): the rotation starts on Tue 24 Nov 2026."
+    )

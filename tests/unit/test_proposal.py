@@ -141,3 +141,16 @@ def test_nobody_can_is_a_gap_with_the_reasons():
         date(2027, 1, 7): {"Anna": "rest", "Bram": "absent"},
         date(2027, 1, 8): {"Anna": "workday", "Bram": "absent"},
     }
+
+
+def test_the_night_the_clocks_go_forward_is_an_hour_shorter():
+    people = [Person(n, 1.0, BOTH) for n in ("Anna", "Bram", "Cem")]
+    proposal = propose(CONFIG, people, date(2027, 3, 22), date(2027, 4, 5))
+    piket = {s.day: s for s, _ in proposal.assignments if s.duty == "piket"}
+    # Saturday 17:00 to Sunday 17:00 local across the change to summer time: 23 hours.
+    assert piket[date(2027, 3, 27)].hours == 23
+    # Easter Monday is closed: Sunday's piket runs to Monday 17:00.
+    assert piket[date(2027, 3, 28)].hours == 24 and piket[date(2027, 3, 28)].holiday
+    assert piket[date(2027, 3, 23)].hours == 15.5 and not piket[date(2027, 3, 23)].special
+    # A Friday night reaches into Saturday: weekend piket.
+    assert piket[date(2027, 4, 2)].weekend

@@ -116,7 +116,7 @@ def slots(config: TeamConfig, duties: Sequence[Duty], first_day: date, until: da
             start, end = _at(day, handover, tz), _at(last, handover, tz)
             pieces = tuple(active_windows(config, duty, start, end))
             if pieces:
-                days = [day + timedelta(days=n) for n in range((last - day).days)]
+                days = _local_days(pieces, tz)
                 found.append(
                     Slot(
                         duty,
@@ -130,6 +130,17 @@ def slots(config: TeamConfig, duties: Sequence[Duty], first_day: date, until: da
                 )
             day = last
     return sorted(found, key=lambda s: (s.start, DUTIES.index(s.duty)))
+
+
+def _local_days(pieces, tz) -> set[date]:
+    """The local days any hour of the pieces falls on (a Friday night reaches Saturday)."""
+    days = set()
+    for start, end in pieces:
+        day, last = start.astimezone(tz).date(), (end - timedelta(seconds=1)).astimezone(tz).date()
+        while day <= last:
+            days.add(day)
+            day += timedelta(days=1)
+    return days
 
 
 def _rest_broken(rules: Sequence[RestRule], mine: Sequence[Slot], slot: Slot) -> bool:
