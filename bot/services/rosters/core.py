@@ -4,9 +4,10 @@ All instants going in and out are timezone-aware (results are in UTC). The reaso
 the team's local wall-clock time: office hours, handovers and shift lengths are local, so a
 "day" shift from 17:00 to 17:00 lasts 23 or 25 hours on the days the clocks change.
 
-Resolution order for one instant: the rotation gives a holder, an override replaces it (the
-one created last wins; list order is creation order), and an absent holder is never the
-answer: that span becomes a gap with holder None.
+Resolution order for one instant: an approved plan's shift, or else the rotation, gives a
+holder (for an office-hours duty, a holder's day off goes to the next member who works it),
+an override replaces it (the one created last wins; list order is creation order), and an
+absent holder is never the answer: that span becomes a gap with holder None.
 """
 
 from __future__ import annotations
