@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.edge import excerpt
 from bot.models import Coach
 from bot.scheduling.jobs import kick
 from bot.services.team import workdays
@@ -26,7 +27,7 @@ async def profile_workdays(update: Update, context: AchtervangContext, args: lis
                 tr._(
                     "I can't read '%(text)s' as days. Use for example /profile workdays mon-thu "
                     "or /profile workdays mon,tue,thu,fri (or all).",
-                    text=" ".join(args[1:]),
+                    text=excerpt(" ".join(args[1:])),
                 )
             )
             return

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from bot.config.duties import DUTIES, Duty, RotationConfig
+from bot.handlers.edge import excerpt
 from bot.i18n import Translator
 from bot.services.rosters.rota_edit import Decision, Edit, Outcome, Preview, Problem, Refusal
 from bot.texts.roster import duty_name, holder_text, span_text
@@ -136,35 +137,38 @@ def decision_text(tr: Translator, decision: Decision, edit_line: str) -> str:
 def refusal_text(tr: Translator, refusal: Refusal) -> str:
     texts = {
         Problem.USAGE: usage(tr),
-        Problem.UNKNOWN_DUTY: tr._("'%(text)s' is not a duty.", text=refusal.detail)
+        Problem.UNKNOWN_DUTY: tr._("'%(text)s' is not a duty.", text=excerpt(refusal.detail))
         + " "
         + tr._("Duties: bureaudienst, piket, piket2."),
         Problem.UNKNOWN_COACH: tr._(
-            "I don't know an active team member called '%(text)s'.", text=refusal.detail
+            "I don't know an active team member called '%(text)s'.", text=excerpt(refusal.detail)
         ),
         Problem.AMBIGUOUS_COACH: tr._(
             "'%(text)s' could be several people: %(names)s. Give the full name.",
-            text=refusal.detail,
+            text=excerpt(refusal.detail),
             names=", ".join(refusal.candidates),
         ),
         Problem.ALREADY_MEMBER: tr._(
             "%(name)s is already in this rotation; use move to change their place.",
-            name=refusal.detail,
+            name=excerpt(refusal.detail),
         ),
-        Problem.NOT_MEMBER: tr._("'%(text)s' is not in this rotation.", text=refusal.detail),
+        Problem.NOT_MEMBER: tr._(
+            "'%(text)s' is not in this rotation.", text=excerpt(refusal.detail)
+        ),
         Problem.BAD_POSITION: tr._(
             "'%(text)s' is not a place in this rotation; give a number from 1.",
-            text=refusal.detail,
+            text=excerpt(refusal.detail),
         ),
         Problem.BAD_SHIFT: tr._(
-            "'%(text)s' is not a shift length; use day or week.", text=refusal.detail
+            "'%(text)s' is not a shift length; use day or week.", text=excerpt(refusal.detail)
         ),
         Problem.BAD_TIME: tr._(
-            "'%(text)s' is not a time; use HH:MM such as 17:00, or default.", text=refusal.detail
+            "'%(text)s' is not a time; use HH:MM such as 17:00, or default.",
+            text=excerpt(refusal.detail),
         ),
         Problem.BAD_DAY: tr._(
             "'%(text)s' is not a day I know. Use for example vandaag, morgen, 24-11 or 24-11-2026.",
-            text=refusal.detail,
+            text=excerpt(refusal.detail),
         ),
         Problem.NO_CHANGE: tr._("That is how the rotation is already; nothing to change."),
     }

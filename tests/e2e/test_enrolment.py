@@ -48,6 +48,7 @@ async def test_deep_link_enrols_in_dutch_and_sets_the_members_menu(
         "now",
         "roster",
         "myshifts",
+        "profile",
         "swap",
         "calendar",
         "visit",
