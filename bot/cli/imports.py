@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import Env, fail, import_app
 from bot.scheduling.clock import SystemClock
-from bot.services.imports.csv_import import ImportReport, import_cases, import_coaches
+from bot.services.imports.cases import import_cases
+from bot.services.imports.coaches import import_coaches
+from bot.services.imports.pipeline import ImportReport
 from bot.services.waitlist.csv_import import import_waitlist
 
 FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]

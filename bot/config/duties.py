@@ -241,6 +241,17 @@ class DutyConfig(_Strict):
         days = self._workdays.get(name)
         return days is None or day.isoweekday() in days
 
+    def next_working(self, duty: Duty, holder: str, day: date) -> str | None:
+        """Who takes `holder`'s turn on a day they do not work: the next member of the
+        rotation after them who works it (None: nobody does)."""
+        members = self.rotation(duty).members
+        start = members.index(holder) + 1 if holder in members else 0
+        for step in range(len(members)):
+            candidate = members[(start + step) % len(members)]
+            if candidate != holder and self.works_on(candidate, day):
+                return candidate
+        return None
+
     def rotation(self, duty: Duty) -> RotationConfig:
         if duty not in DUTIES:
             raise ValueError(f"unknown duty {duty!r}")

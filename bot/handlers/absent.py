@@ -17,20 +17,20 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.handlers.context import AchtervangContext
-from bot.handlers.edge import excerpt
 from bot.handlers.replies import drop_buttons
 from bot.handlers.swap import post_offer
 from bot.i18n import N_, Translator
 from bot.models import AbsenceKind, AbsenceRecord, Coach
 from bot.scheduling.backup_notices import KIND_NAMES
 from bot.scheduling.dispatcher import dispatch_due
-from bot.services.absence import backup_round
+from bot.services.absence import backup_round, candidates
 from bot.services.absence import reporting as absences
 from bot.services.absence.reporting import Problem, Refusal, Request
 from bot.services.quiet_hours import send_time
 from bot.services.rosters import swaps
 from bot.services.rosters.input import parse_day
 from bot.texts.roster import DAY, WHEN
+from bot.texts.split import excerpt
 
 CHOOSE, TYPE_FROM, TYPE_UNTIL = range(3)
 _KEY = "absent"
@@ -279,7 +279,7 @@ async def _save(
                 await post_offer(context, session, subject, offer, absent=True)
             await session.commit()
         asked = len(await backup_round.pending(session, result.id))
-        families = len(await backup_round.families(session, runtime.config, subject.id, now))
+        families = len(await candidates.families(session, runtime.config, subject.id, now))
         due = backup_round.round_due(runtime.config, result, now)
         start_day = result.start - timedelta(days=runtime.config.backup.plan_ahead_days)
     lines = [

@@ -12,7 +12,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.handlers.access import refused_press
 from bot.handlers.context import AchtervangContext
-from bot.handlers.edge import excerpt
 from bot.handlers.registry import LEADS
 from bot.handlers.replies import edit_text, reply
 from bot.i18n import N_, Translator
@@ -20,6 +19,7 @@ from bot.models import Coach, Phase
 from bot.services import parsing
 from bot.services.cases import admin as case_admin
 from bot.services.cases.admin import Assignment, Changed, NeedsConfirmation, Problem, Refusal
+from bot.texts.split import excerpt
 
 log = logging.getLogger(__name__)
 

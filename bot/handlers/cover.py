@@ -11,8 +11,9 @@ from bot.handlers.replies import drop_buttons, reply
 from bot.models import AbsenceRecord, Case, Coach
 from bot.scheduling.dispatcher import dispatch_due
 from bot.services import parsing
-from bot.services.absence import backup_round
-from bot.services.absence.backup_round import Answered, Assigned
+from bot.services.absence import backup_round, hand_assign
+from bot.services.absence.backup_round import Answered
+from bot.services.absence.hand_assign import Assigned
 from bot.services.absence.reporting import LEAD_ROLES
 
 _PREFIX = "cover:"
@@ -75,7 +76,7 @@ async def _pick(update: Update, context: AchtervangContext, absence_id: int, cas
         return
     async with runtime.sessionmaker() as session:
         case = await session.get(Case, case_id)
-        options = await backup_round.rooms(session, runtime.config, runtime.clock.now())
+        options = await hand_assign.rooms(session, runtime.config, runtime.clock.now())
     await query.answer()
     if case is None or not options:
         await query.message.reply_text(tr._("Nobody present has room for another family."))
@@ -99,7 +100,7 @@ async def _give(
 ) -> None:
     runtime, tr, query = context.runtime, context.tr, update.callback_query
     async with runtime.sessionmaker() as session:
-        outcome, case, coach = await backup_round.assign_by_hand(
+        outcome, case, coach = await hand_assign.assign_by_hand(
             session,
             runtime.config,
             lead=context.coach,

@@ -19,7 +19,6 @@ from telegram.ext import (
 )
 
 from bot.handlers.context import AchtervangContext
-from bot.handlers.edge import excerpt
 from bot.handlers.replies import reply
 from bot.i18n import Translator
 from bot.scheduling import jobs
@@ -28,12 +27,14 @@ from bot.services import parsing
 from bot.services.alerts import closing as alert_closing
 from bot.services.alerts import intake as alert_intake
 from bot.services.alerts import lifecycle as alerts
+from bot.services.alerts.codes import valid_code
 from bot.services.alerts.intake import Intake, Taken
 from bot.services.alerts.lifecycle import Answer, Outcome
 from bot.services.cases.example import example_code
 from bot.services.cases.suggestions import close_codes
 from bot.texts.crisis_receipt import receipt, unknown_code_question
 from bot.texts.roster import WHEN
+from bot.texts.split import excerpt
 from bot.transport import inbox_store as inbox
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ async def raise_crisis(update: Update, context: AchtervangContext) -> int:
         )
         return ASK_CODE
     code = args[0]
-    if not alerts.valid_code(code):
+    if not valid_code(code):
         await message.reply_text(
             tr._(
                 "'%(code)s' is not a case code (letters, digits and dashes, for example "
@@ -86,7 +87,7 @@ async def raise_crisis(update: Update, context: AchtervangContext) -> int:
 async def got_code(update: Update, context: AchtervangContext) -> int:
     tr = context.tr
     code = update.effective_message.text.strip()
-    if not alerts.valid_code(code):
+    if not valid_code(code):
         await update.effective_message.reply_text(
             tr._(
                 "'%(code)s' is not a case code: letters, digits and dashes, for example "

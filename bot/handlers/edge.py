@@ -32,9 +32,3 @@ def unusable_text(update: Update) -> bool:
     if text is None:
         return False
     return blank(text) or has_controls(text)
-
-
-def excerpt(text: str, limit: int = 40) -> str:
-    """A short piece of what someone sent, for a reply that names it: never all of it."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

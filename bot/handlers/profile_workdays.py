@@ -8,11 +8,11 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
-from bot.handlers.edge import excerpt
 from bot.models import Coach
 from bot.scheduling.jobs import kick
 from bot.services.team import workdays
 from bot.texts.rota import weekdays_text
+from bot.texts.split import excerpt
 
 WORDS = {"workdays", "werkdagen"}
 

@@ -9,11 +9,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.handlers.context import AchtervangContext
-from bot.handlers.edge import excerpt
 from bot.services import parsing
 from bot.services.rosters.input import parse_week
 from bot.services.rosters.store import load_roster
 from bot.texts.roster_week import week_bounds, week_text
+from bot.texts.split import excerpt
 
 _PREFIX = "roster:"
 

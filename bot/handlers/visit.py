@@ -27,6 +27,7 @@ from bot.scheduling import jobs
 from bot.scheduling.alert_notices import card_facts
 from bot.scheduling.dispatcher import dispatch_due, send_claimed
 from bot.services.visits import lifecycle as visits
+from bot.services.visits import overview as visits_overview
 from bot.services.visits.input import parse
 from bot.services.visits.lifecycle import CheckedOut, Refusal
 from bot.texts import visits as visit_text
@@ -261,12 +262,12 @@ async def overview(update: Update, context: AchtervangContext) -> None:
     runtime, tr = context.runtime, context.tr
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
-        if not await visits.may_overview(session, runtime.config, context.coach, now):
+        if not await visits_overview.may_overview(session, runtime.config, context.coach, now):
             await update.effective_message.reply_text(
                 tr._("Only team leads and the coach on duty see the running home visits.")
             )
             return
-        found = await visits.running(session, now)
+        found = await visits_overview.running(session, now)
     if not found:
         await update.effective_message.reply_text(tr._("No home visits are running."))
         return

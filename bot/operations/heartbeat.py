@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 import aiohttp
 
 from bot.operations.health import HealthCheck
-from bot.operations.status import Role
+from bot.operations.role import Role
 
 log = logging.getLogger(__name__)
 REQUEST_TIMEOUT = 10.0

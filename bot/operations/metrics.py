@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from bot.operations.status import Role
+from bot.operations.role import Role
 
 REGISTRY = CollectorRegistry()
 

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import enum
 import time
 from dataclasses import dataclass
 
-
-class Role(enum.StrEnum):
-    STARTING = "starting"
-    STANDBY = "standby"  # another instance is active; this one takes over when it stops
-    ACTIVE = "active"  # polls Telegram and runs the scheduler
-    UNREACHABLE = "unreachable"  # cannot reach the database to take part
-    STOPPING = "stopping"
+from bot.operations.role import Role
 
 
 @dataclass

@@ -17,7 +17,7 @@ from bot.i18n import N_, Translator
 from bot.models import AlertRecipient, AlertStatus, Coach, OutboxMessage, OutboxStatus
 from bot.scheduling.alert_notices import _alert_and_case, card_facts
 from bot.scheduling.notices import Edit, Obsolete, Outcome, Render, Text
-from bot.services.alerts.lifecycle import EDIT_KIND, RECEIPT_KIND
+from bot.services.alerts.messages import EDIT_KIND, RECEIPT_KIND
 from bot.texts.alerts import card, taken_line
 
 UNANSWERED = N_("⏱ Nobody took this alert in time; the team lead has been told.")

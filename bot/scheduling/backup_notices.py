@@ -25,7 +25,7 @@ from bot.models import (
     Phase,
 )
 from bot.scheduling.notices import Obsolete, Outcome, Render, Text
-from bot.services.absence import backup_round, covers
+from bot.services.absence import backup_round, candidates, covers
 from bot.services.alerts.closing import OUTCOMES
 from bot.texts.alerts import PHASE_NAMES, SAFETY_NAMES
 from bot.texts.roster import DAY, WHEN
@@ -207,7 +207,7 @@ async def absence_summary(
     absence = await session.get(AbsenceRecord, row.payload["absence_id"])
     if absence is None or absence.end is None or absence.end > now:
         return Obsolete("not over")
-    cases = await backup_round.families(session, config, absence.coach_id, now)
+    cases = await candidates.families(session, config, absence.coach_id, now)
     if not cases:
         return Obsolete("no families")
     start, end = absence.start, absence.end
@@ -321,8 +321,8 @@ async def absence_briefing(
             period=period(tr, config, absence),
         )
     ]
-    for case in await backup_round.families(session, config, absence.coach_id, now):
-        cover = await backup_round.live_cover(session, absence.id, case.id)
+    for case in await candidates.families(session, config, absence.coach_id, now):
+        cover = await candidates.live_cover(session, absence.id, case.id)
         who = await session.get(Coach, cover.coach_id) if cover else None
         if cover is not None and cover.status == CoverStatus.ACCEPTED and who is not None:
             lines.append(tr._("%(code)s: %(name)s", code=case.code, name=who.name))

@@ -19,10 +19,12 @@ from bot.models import Alert, AlertStatus, Coach, OutboxMessage, OutboxStatus
 from bot.runtime import Runtime
 from bot.scheduling import outbox
 from bot.scheduling.notices import Edit, Obsolete, Probe, Text
-from bot.scheduling.planner import Planner, team_leads
+from bot.scheduling.planner import Planner
 from bot.scheduling.renderers import RENDERERS
-from bot.services.alerts.lifecycle import ALERT_KIND, edit_message, recipient_unreachable
+from bot.services.alerts.lifecycle import recipient_unreachable
+from bot.services.alerts.messages import ALERT_KIND, edit_message
 from bot.services.audit import trail as audit
+from bot.services.team.coaches import team_leads
 from bot.transport.rate_limit import URGENT
 
 log = logging.getLogger(__name__)

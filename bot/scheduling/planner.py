@@ -16,13 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.duties import WEEKDAYS, Duty
 from bot.config.team import TeamConfig
-from bot.models import Coach, OutboxMessage, Role
+from bot.models import Coach, OutboxMessage
 from bot.scheduling.case_notices import plan_case_reminders
 from bot.scheduling.outbox import enqueue
 from bot.scheduling.waitlist_notices import plan_waitlist
 from bot.services.quiet_hours import send_time
 from bot.services.rosters.core import Shift, rotation_shift_end
 from bot.services.rosters.store import RosterState, load_roster
+from bot.services.team.coaches import team_leads
 
 # Reminders and handover posts are planned this far ahead; gaps and reachability further.
 PLAN_AHEAD = timedelta(days=2)
@@ -67,16 +68,6 @@ def runs(config: TeamConfig, shifts: list[Shift]) -> list[Run]:
 
 def iso(instant: datetime) -> str:
     return instant.isoformat()
-
-
-async def team_leads(session: AsyncSession) -> list[Coach]:
-    return list(
-        await session.scalars(
-            select(Coach)
-            .where(Coach.role == Role.TEAMLEAD, Coach.active.is_(True))
-            .order_by(Coach.id)
-        )
-    )
 
 
 def next_digest(config: TeamConfig, now: datetime) -> datetime:

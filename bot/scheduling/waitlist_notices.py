@@ -20,6 +20,7 @@ from bot.models.waitlist_terms import EntryStatus
 from bot.scheduling.case_notices import next_reminder
 from bot.scheduling.notices import Obsolete, Outcome, Render, Text
 from bot.services.quiet_hours import send_time
+from bot.services.team.coaches import team_leads
 from bot.services.waitlist import store as waitlist
 from bot.texts.split import split_message
 from bot.texts.waitlist import decision_buttons
@@ -48,7 +49,6 @@ class _Passing:
 
 async def plan_waitlist(planner: Planner) -> None:
     config, now, session = planner.config, planner.now, planner.session
-    from bot.scheduling.planner import team_leads  # the planner imports this module
 
     leads = [lead.id for lead in await team_leads(session)]
     if not leads:

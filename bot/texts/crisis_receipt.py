@@ -10,7 +10,7 @@ from babel.lists import format_list
 
 from bot.i18n import Translator
 from bot.models import Alert
-from bot.services.alerts.lifecycle import MAX_TEXT
+from bot.services.alerts.codes import MAX_TEXT
 from bot.texts.roster import WHEN
 
 # How much of the kept text the reporter is shown, so they know where the alert stops.

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from bot.config.duties import DUTIES, Duty, RotationConfig
-from bot.handlers.edge import excerpt
 from bot.i18n import Translator
 from bot.services.rosters.rota_edit import Decision, Edit, Outcome, Preview, Problem, Refusal
 from bot.texts.roster import duty_name, holder_text, span_text
+from bot.texts.split import excerpt
 
 _A_MONDAY = date(2026, 11, 23)
 

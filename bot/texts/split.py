@@ -1,5 +1,6 @@
-"""Cutting texts longer than one Telegram message allows, at line ends (no Telegram here:
-the scheduler uses it as well as the handlers)."""
+"""Cutting texts: longer than one Telegram message allows, at line ends, and to a short
+excerpt of what someone sent (no Telegram here: the scheduler uses it as well as the
+handlers)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,9 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     pieces.append("\n".join(current))
     trimmed = (piece.strip("\n") for piece in pieces)
     return [piece for piece in trimmed if piece.strip()]
+
+
+def excerpt(text: str, limit: int = 40) -> str:
+    """A short piece of what someone sent, for a reply that names it: never all of it."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -7,11 +7,11 @@ from datetime import date
 
 from babel.numbers import format_decimal
 
-from bot.handlers.edge import excerpt
 from bot.i18n import N_, Translator
 from bot.models.waitlist import WaitlistEntry
 from bot.models.waitlist_terms import Concern
 from bot.services.waitlist.store import Placed, Problem, Refused
+from bot.texts.split import excerpt
 
 CONCERN_NAMES = {
     Concern.NONE: N_("no safety concern"),

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 from bot.config.team import TeamConfig
 from bot.models import AbsenceKind
-from bot.services.absence.backup_round import Candidate, order_candidates
+from bot.services.absence.candidates import Candidate, order_candidates
 from bot.services.absence.reporting import Problem, Refusal, Request, check, parse_request, span
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Amsterdam

@@ -5,7 +5,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.models import AuditEvent, Case, Coach, Phase, Role, SafetyStatus
-from bot.services.imports.csv_import import ImportReport, import_cases, import_coaches
+from bot.services.imports.cases import import_cases
+from bot.services.imports.coaches import import_coaches
+from bot.services.imports.pipeline import ImportReport
 from bot.services.team.coaches import add_coach, find_by_name
 
 DATA = Path(__file__).parent.parent / "data"

@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from bot.models import Case, Coach, Role, WaitlistEntry
 from bot.models.waitlist_terms import Concern
-from bot.services.absence import backup_round
+from bot.services.absence import hand_assign as backup_round
 from bot.services.cases import admin as case_admin
 from bot.services.cases import holders
-from bot.services.imports.csv_import import import_cases, import_coaches
+from bot.services.imports.cases import import_cases
+from bot.services.imports.coaches import import_coaches
 from bot.services.team.coaches import BadName, add_coach, valid_name
 from bot.services.waitlist import store as waitlist
 from bot.services.waitlist.csv_import import import_waitlist

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.config.team import TeamConfig
-from bot.services.imports.csv_import import import_coaches
+from bot.services.imports.coaches import import_coaches
 from bot.services.rosters.core import holder_at, shifts_between
 from bot.services.team import workdays
 from bot.services.team.coaches import find_by_name

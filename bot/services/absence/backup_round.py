@@ -5,12 +5,7 @@ All state is in case_covers and the outbox, written in the caller's transaction:
 resumes where it was, and the partial unique index (one live request per family per absence)
 keeps a second tick or instance from asking twice. No Telegram here; the caller commits.
 
-Candidates, in order (issue 6):
-1. the family's fixed backup coach, when present over the absence and under their limit;
-2. every other present coach with room, most room first; ties go to whoever has the fewest
-   live requests/covers now, then to whoever covered this family before, then by name.
-Room is the caseload limit minus the coach's own active families. Only role coach is asked:
-team leads are not candidates, they get the families nobody took and assign by hand.
+Who is asked, in which order: see candidates.py.
 """
 
 from __future__ import annotations
@@ -34,44 +29,25 @@ from bot.models import (
     Role,
 )
 from bot.scheduling.outbox import enqueue
+from bot.services.absence.candidates import (
+    LIVE,
+    candidates,
+    families,
+    live_cover,
+)
 from bot.services.audit import trail as audit
 from bot.services.cases import holders
-from bot.services.cases.caseload import active_clause, count_active
 from bot.services.quiet_hours import send_time, working_deadline
 from bot.services.rosters.core import is_office_day
 
-LIVE = (CoverStatus.ASKED, CoverStatus.ACCEPTED)
 REQUEST_KIND = "cover_request"
 UNCOVERED_KIND = "backup_uncovered"
 ASSIGNED_KIND = "cover_assigned"
 SUMMARY_KIND = "absence_summary"
 THANKS_KIND = "cover_ended"
 BRIEFING_KIND = "absence_briefing"
-# An open-ended absence is checked against the candidates' own absences this far ahead.
-OPEN_END_HORIZON = timedelta(days=7)
 # Absences that ended this long ago are still settled by the tick (a bot that was down).
 SETTLE_BACK = timedelta(days=14)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    coach_id: int
-    name: str
-    room: int
-    covers: int  # live requests and covers right now
-    knows_family: bool  # covered this family during an earlier absence
-    fixed_backup: bool
-
-
-def order_candidates(pool: list[Candidate]) -> list[Candidate]:
-    """The order in which a family's backup request goes round (see the module doc)."""
-    with_room = [c for c in pool if c.room > 0]
-    fixed = [c for c in with_room if c.fixed_backup]
-    rest = sorted(
-        (c for c in with_room if not c.fixed_backup),
-        key=lambda c: (-c.room, c.covers, not c.knows_family, c.name.casefold()),
-    )
-    return fixed + rest
 
 
 def round_due(config: TeamConfig, absence: AbsenceRecord, now: datetime) -> bool:
@@ -79,94 +55,6 @@ def round_due(config: TeamConfig, absence: AbsenceRecord, now: datetime) -> bool
     if absence.end is not None and absence.end <= now:
         return False
     return now >= absence.start - timedelta(days=config.backup.plan_ahead_days)
-
-
-async def families(session: AsyncSession, config: TeamConfig, coach_id: int, now: datetime):
-    return list(
-        await session.scalars(
-            select(Case)
-            .where(Case.coach_id == coach_id, active_clause(config.local_date(now)))
-            .order_by(Case.code)
-        )
-    )
-
-
-async def _absent_ids(session: AsyncSession, start: datetime, end: datetime | None) -> set[int]:
-    """Coaches absent at any moment of [start, end)."""
-    until = end or start + OPEN_END_HORIZON
-    rows = await session.scalars(
-        select(AbsenceRecord.coach_id).where(
-            AbsenceRecord.start < until,
-            or_(AbsenceRecord.end.is_(None), AbsenceRecord.end > start),
-        )
-    )
-    return set(rows)
-
-
-async def _live_counts(session: AsyncSession) -> dict[int, int]:
-    rows = await session.execute(
-        select(CaseCover.coach_id, func.count())
-        .where(CaseCover.status.in_(LIVE), CaseCover.released_at.is_(None))
-        .group_by(CaseCover.coach_id)
-    )
-    return dict(rows.all())  # type: ignore[arg-type]
-
-
-async def candidates(
-    session: AsyncSession, config: TeamConfig, absence: AbsenceRecord, case: Case, now: datetime
-) -> list[Candidate]:
-    """Everyone who may still be asked for this family during this absence, in order."""
-    asked = set(
-        await session.scalars(
-            select(CaseCover.coach_id).where(
-                CaseCover.case_id == case.id, CaseCover.absence_id == absence.id
-            )
-        )
-    )
-    absent = await _absent_ids(session, absence.start, absence.end)
-    people = await session.scalars(
-        select(Coach).where(
-            Coach.role == Role.COACH,
-            Coach.active.is_(True),
-            Coach.telegram_user_id.is_not(None),
-        )
-    )
-    before = set(
-        await session.scalars(
-            select(CaseCover.coach_id).where(
-                CaseCover.case_id == case.id,
-                CaseCover.absence_id != absence.id,
-                CaseCover.status.in_((CoverStatus.ACCEPTED, CoverStatus.RELEASED)),
-            )
-        )
-    )
-    live = await _live_counts(session)
-    today = config.local_date(now)
-    pool = []
-    for coach in people:
-        if coach.id in asked or coach.id in absent or coach.id == absence.coach_id:
-            continue
-        pool.append(
-            Candidate(
-                coach_id=coach.id,
-                name=coach.name,
-                room=coach.caseload_limit - await count_active(session, coach.id, today),
-                covers=live.get(coach.id, 0),
-                knows_family=coach.id in before,
-                fixed_backup=coach.id == case.backup_coach_id,
-            )
-        )
-    return order_candidates(pool)
-
-
-async def live_cover(session: AsyncSession, absence_id: int, case_id: int) -> CaseCover | None:
-    return await session.scalar(
-        select(CaseCover).where(
-            CaseCover.absence_id == absence_id,
-            CaseCover.case_id == case_id,
-            CaseCover.status.in_(LIVE),
-        )
-    )
 
 
 async def ask_next(
@@ -477,103 +365,6 @@ async def tick(session: AsyncSession, config: TeamConfig, now: datetime) -> None
     )
     for absence in list(ended):
         await finish(session, absence, now)
-
-
-async def rooms(
-    session: AsyncSession, config: TeamConfig, now: datetime
-) -> list[tuple[Coach, int]]:
-    """Present team members with room, most room first: whom a lead may assign by hand."""
-    absent = await _absent_ids(session, now, now + timedelta(seconds=1))
-    people = await session.scalars(
-        select(Coach).where(
-            Coach.role.in_((Role.COACH, Role.TEAMLEAD)),
-            Coach.active.is_(True),
-            Coach.telegram_user_id.is_not(None),
-        )
-    )
-    today = config.local_date(now)
-    result = []
-    for coach in people:
-        if coach.id in absent:
-            continue
-        room = coach.caseload_limit - await count_active(session, coach.id, today)
-        if room > 0:
-            result.append((coach, room))
-    return sorted(result, key=lambda item: (-item[1], item[0].name.casefold()))
-
-
-class Assigned(enum.StrEnum):
-    DONE = "done"
-    NOT_LEAD = "not_lead"
-    GONE = "gone"  # the absence is over or the family not theirs any more
-    NO_ROOM = "no_room"
-
-
-async def assign_by_hand(
-    session: AsyncSession,
-    config: TeamConfig,
-    *,
-    lead: Coach,
-    absence_id: int,
-    case_id: int,
-    coach_id: int,
-    now: datetime,
-) -> tuple[Assigned, Case | None, Coach | None]:
-    """A lead's choice replaces any request still out: an accepted cover without rank."""
-    if lead.role not in (Role.TEAMLEAD, Role.ADMIN):
-        return Assigned.NOT_LEAD, None, None
-    absence = await session.get(AbsenceRecord, absence_id)
-    case = await session.get(Case, case_id)
-    coach = await session.get(Coach, coach_id)
-    if (
-        absence is None
-        or case is None
-        or coach is None
-        or case.coach_id != absence.coach_id
-        or (absence.end is not None and absence.end <= now)
-    ):
-        return Assigned.GONE, case, coach
-    if not holders.may_hold(coach):
-        return Assigned.NO_ROOM, case, coach
-    if coach.id not in {c.id for c, _ in await rooms(session, config, now)}:
-        return Assigned.NO_ROOM, case, coach
-    existing = await live_cover(session, absence.id, case.id)
-    if existing is not None:
-        existing.status = CoverStatus.CANCELLED
-        existing.answered_at = now
-        await session.flush()
-    cover = CaseCover(
-        case_id=case.id,
-        absence_id=absence.id,
-        coach_id=coach.id,
-        status=CoverStatus.ACCEPTED,
-        rank=None,
-        asked_at=now,
-        answered_at=now,
-    )
-    session.add(cover)
-    await session.flush()
-    cover.outbox_key = f"cover-assigned:{cover.id}"
-    await enqueue(
-        session,
-        key=cover.outbox_key,
-        kind=ASSIGNED_KIND,
-        coach_id=coach.id,
-        due_at=now,
-        now=now,
-        payload={"cover_id": cover.id},
-    )
-    audit.record(
-        session,
-        at=now,
-        action="cover.assigned",
-        outcome="accepted",
-        actor=lead,
-        subject=case.code,
-        detail=f"absence {absence.id}, coach {coach.id}",
-    )
-    await session.flush()
-    return Assigned.DONE, case, coach
 
 
 async def uncovered(session: AsyncSession, config: TeamConfig, absence: AbsenceRecord, now):

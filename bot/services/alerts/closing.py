@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.team import TeamConfig
 from bot.i18n import N_
-from bot.models import Alert, AlertStatus, Coach
+from bot.models import ALERT_SAFETY, Alert, AlertStatus, Coach
 from bot.scheduling.outbox import enqueue
 from bot.services.audit import trail as audit
 from bot.services.rosters.core import is_active, is_office_day
@@ -197,3 +197,22 @@ async def running(session: AsyncSession) -> list[Running]:
             )
         )
     return out
+
+
+async def end_safety(session: AsyncSession, alert_id: int, now: datetime) -> bool:
+    """The coach of a safety alert is safely back: the alert closes whatever state it is in
+    (open, taken or unanswered). True when this call closed it."""
+    done = await session.execute(
+        update(Alert)
+        .where(
+            Alert.id == alert_id,
+            Alert.kind == ALERT_SAFETY,
+            Alert.status.in_([AlertStatus.OPEN, AlertStatus.TAKEN, AlertStatus.UNANSWERED]),
+        )
+        .values(status=AlertStatus.RESOLVED, resolved_at=now, outcome="safe", next_deadline=None)
+    )
+    if done.rowcount != 1:
+        return False
+    audit.record(session, at=now, action="alert.safe", outcome="safe", detail=f"alert {alert_id}")
+    await session.flush()
+    return True

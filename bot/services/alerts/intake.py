@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config.team import TeamConfig
 from bot.models import Alert, AlertStatus, Coach, OutboxMessage
 from bot.scheduling import outbox
-from bot.services.alerts.lifecycle import RECEIPT_KIND, raise_and_claim
+from bot.services.alerts.lifecycle import raise_and_claim
+from bot.services.alerts.messages import RECEIPT_KIND
 from bot.services.audit import trail as audit
 
 _MINUTE = timedelta(minutes=1)

@@ -88,8 +88,8 @@ async def resolve(
         duties.append("bureaudienst" if office else "piket")
     if "second_line" in steps:
         duties.append("piket_second")
-    holders = {duty: _holder(now_in_force, config, duty) for duty in duties}
-    names = {name for name in holders.values() if name is not None}
+    holder_names = {duty: _holder(now_in_force, config, duty) for duty in duties}
+    names = {name for name in holder_names.values() if name is not None}
     own_id = case.coach_id if case else None
     wanted = {own_id, *also, *(ids[n] for n in names if n in ids)} - {None}
     by_name = [n for n in names if n not in ids]
@@ -107,7 +107,7 @@ async def resolve(
     by_id = {c.id: c for c in coaches}
 
     def on(duty: Duty) -> list[Coach]:
-        name = holders.get(duty)
+        name = holder_names.get(duty)
         if name is None:
             return []
         coach = by_id.get(ids[name]) if name in ids else by_key.get(member_key(name))

@@ -217,19 +217,9 @@ def _rotation_at(config: TeamConfig, duty: Duty, instant: datetime) -> tuple[str
         day = instant.astimezone(tz).date()
         if not duties.works_on(holder, day):
             # Their day off goes to the next member who works it, or is a gap.
-            holder = _next_working(duties, duty, holder, day)
+            holder = duties.next_working(duty, holder, day)
             end = min(end, _at(day + timedelta(days=1), time(0), tz))
     return holder, end
-
-
-def _next_working(duties: DutyConfig, duty: Duty, holder: str, day: date) -> str | None:
-    members = duties.rotation(duty).members
-    start = members.index(holder) + 1 if holder in members else 0
-    for step in range(len(members)):
-        candidate = members[(start + step) % len(members)]
-        if candidate != holder and duties.works_on(candidate, day):
-            return candidate
-    return None
 
 
 def _turn_at(config: TeamConfig, duty: Duty, instant: datetime) -> tuple[str | None, datetime]:

@@ -1,3 +1,6 @@
+"""Team members by name: adding them with a checked name, finding them by name or Telegram
+account, and the active team leads."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -86,3 +89,13 @@ async def add_coach(
     session.add(coach)
     await session.flush()
     return coach
+
+
+async def team_leads(session: AsyncSession) -> list[Coach]:
+    return list(
+        await session.scalars(
+            select(Coach)
+            .where(Coach.role == Role.TEAMLEAD, Coach.active.is_(True))
+            .order_by(Coach.id)
+        )
+    )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.services.alerts.lifecycle import valid_code
+from bot.services.alerts.codes import valid_code
 
 MAX_NOTE = 200
 _LENGTH = re.compile(r"^(\d{1,3})\s*(m|min|minuten|minutes|u|h|uur|hours?)?$", re.IGNORECASE)

@@ -18,18 +18,18 @@ from bot.models import (
     AlertStatus,
     Case,
     Coach,
-    Role,
     Visit,
     VisitLocation,
     VisitStage,
     VisitStatus,
 )
+from bot.services.alerts import closing as alert_closing
 from bot.services.alerts import lifecycle as alerts
+from bot.services.alerts import messages as alert_messages
+from bot.services.alerts.codes import find_case
 from bot.services.alerts.lifecycle import Raised
 from bot.services.audit import trail as audit
 from bot.services.cases import access as case_access
-from bot.services.rosters import in_force
-from bot.services.rosters.store import member_key
 from bot.services.visits.input import VisitRequest, end_of
 from bot.texts.visits import Place, SafetyFacts
 
@@ -70,7 +70,7 @@ async def current(session: AsyncSession, coach: Coach) -> Visit | None:
 
 
 async def _may_name(session: AsyncSession, coach: Coach, code: str, now: datetime) -> Case | None:
-    case = await alerts.find_case(session, code)
+    case = await find_case(session, code)
     if case is None:
         return None
     seen, _ = await case_access.visibility_for(session, coach, case, now)
@@ -225,8 +225,8 @@ async def check_out(
     if visit.alert_id is None:
         await session.flush()
         return CheckedOut(visit)
-    shown = await alerts.shown(session, visit.alert_id)
-    ended = await alerts.end_safety(session, visit.alert_id, now)
+    shown = await alert_messages.shown(session, visit.alert_id)
+    ended = await alert_closing.end_safety(session, visit.alert_id, now)
     alert = await session.get(Alert, visit.alert_id)
     if alert is not None:
         await session.refresh(alert)
@@ -357,41 +357,7 @@ async def record_location(
         return Located(True)
     row.shown_at = now
     await session.flush()
-    return Located(True, alert, await alerts.shown(session, alert.id))
-
-
-@dataclass(frozen=True)
-class Running:
-    visit: Visit
-    coach: Coach
-    overdue: bool
-
-
-async def may_overview(
-    session: AsyncSession, config: TeamConfig, coach: Coach, now: datetime
-) -> bool:
-    """Team leads, and whoever holds a duty now."""
-    if coach.role in (Role.TEAMLEAD, Role.ADMIN):
-        return True
-    if coach.role != Role.COACH:
-        return False
-    now_in_force = await in_force.load(session, config, now)
-    for duty in ("bureaudienst", "piket", "piket_second"):
-        shift = now_in_force.holder(duty)
-        if shift and shift.holder and member_key(shift.holder) == member_key(coach.name):
-            return True
-    return False
-
-
-async def running(session: AsyncSession, now: datetime) -> list[Running]:
-    """Running visits, overdue first, then by expected end."""
-    rows = await session.execute(
-        select(Visit, Coach)
-        .join(Coach, Coach.id == Visit.coach_id)
-        .where(Visit.status == VisitStatus.RUNNING)
-    )
-    found = [Running(v, c, v.expected_end is not None and v.expected_end < now) for v, c in rows]
-    return sorted(found, key=lambda r: (not r.overdue, r.visit.expected_end or now, r.visit.id))
+    return Located(True, alert, await alert_messages.shown(session, alert.id))
 
 
 async def safety_facts(session: AsyncSession, alert: Alert) -> SafetyFacts | None:

@@ -22,23 +22,20 @@ from bot.models.waitlist import WaitlistEntry
 from bot.models.waitlist_terms import Concern, EntryStatus
 from bot.services.alerts import acute
 from bot.services.cases import holders
-from bot.services.imports.csv_import import (
+from bot.services.imports.cells import (
     _REFERRER_MAX,
     CellError,
-    ImportReport,
     _case_code,
-    _coaches_by_key,
     _context,
     _date_or_none,
-    _import,
-    _Kind,
     _one_of,
-    _Plan,
     _Row,
     _text_or_none,
     _whole_or_none,
     _yes_no,
 )
+from bot.services.imports.coaches import _coaches_by_key
+from bot.services.imports.pipeline import ImportReport, _import, _Kind, _Plan
 from bot.services.team.coaches import normalise_name
 from bot.services.waitlist.store import LIVE, contact_of_the_day
 

@@ -15,7 +15,7 @@ from bot.models import Case, Coach, Phase, Role
 from bot.models.waitlist import WaitlistEntry
 from bot.models.waitlist_terms import Concern, EntryStatus
 from bot.services.alerts import acute
-from bot.services.alerts.lifecycle import find_case, valid_code
+from bot.services.alerts.codes import find_case, valid_code
 from bot.services.audit import trail as audit
 from bot.services.cases import holders
 from bot.services.cases.caseload import Load, caseloads, is_active
