@@ -61,11 +61,20 @@ async def decide(update: Update, context: AchtervangContext) -> None:
         return
     async with runtime.sessionmaker() as session:
         outcome = await plans.decide(
-            session, context.coach, plan_id, answer == "ok", runtime.clock.now()
+            session, runtime.config, context.coach, plan_id, answer == "ok", runtime.clock.now()
         )
         await session.commit()
     if outcome is plans.Outcome.GONE:
         await reply(update, tr._("This button no longer works."))
+        return
+    if outcome is plans.Outcome.STARTED:
+        await reply(
+            update,
+            tr._(
+                "This proposal's first day has passed; approving it would change shifts "
+                "already held. Ask for a new one with /rota plan."
+            ),
+        )
         return
     await query.answer()
     await drop_buttons(query)

@@ -103,6 +103,19 @@ async def test_a_13_week_plan_is_approved_and_becomes_the_roster(member, session
     assert "Roster in force against the approved plan Mon 30 Nov – Sun 28 Feb 2027" in report
 
 
+async def test_a_proposal_whose_first_day_has_passed_cannot_be_approved(
+    member, clock, standin, sessionmaker
+):
+    sara = await member("Sara Bakker", role=Role.TEAMLEAD, language="en")
+    for name in PEOPLE:
+        await member(name)
+    await sara.say("/rota plan 24-11 1w")
+    proposal = await sara.reply()
+    clock.set(datetime(2026, 11, 25, 9, tzinfo=UTC))
+    await sara.press(proposal, buttons(proposal)["Approve"])
+    assert standin.callback_answers[-1]["text"].startswith("This proposal's first day has passed")
+
+
 async def test_a_discarded_plan_changes_nothing_and_bad_requests_are_explained(member):
     sara = await member("Sara Bakker", role=Role.TEAMLEAD, language="en")
     for name in PEOPLE:

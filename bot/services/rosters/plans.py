@@ -155,11 +155,17 @@ def _summary(result: planner.Proposal, team: list[planner.Person]) -> dict:
 class Outcome(enum.StrEnum):
     APPROVED = "approved"
     DISCARDED = "discarded"
+    STARTED = "started"  # its first day has passed: approving it would rewrite past shifts
     GONE = "gone"
 
 
 async def decide(
-    session: AsyncSession, lead: Coach, plan_id: int, approve: bool, now: datetime
+    session: AsyncSession,
+    config: TeamConfig,
+    lead: Coach,
+    plan_id: int,
+    approve: bool,
+    now: datetime,
 ) -> Outcome:
     """Approves or discards a proposal; the caller commits. An approved plan replaces the
     shifts of earlier approved plans where they overlap."""
@@ -177,6 +183,8 @@ async def decide(
             subject=f"plan {plan.id}",
         )
         return Outcome.DISCARDED
+    if plan.first_day < now.astimezone(config.tz).date():
+        return Outcome.STARTED
     span = (
         await session.execute(
             select(RosterPlanShift.start, RosterPlanShift.end).where(
