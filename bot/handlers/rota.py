@@ -97,7 +97,13 @@ async def decide(update: Update, context: AchtervangContext) -> None:
 
 async def _set_workdays(update: Update, context: AchtervangContext, args: list[str]) -> None:
     runtime, tr = context.runtime, context.tr
-    days = workdays.parse(args[-1]) if len(args) >= 2 else None
+    # The days are the longest tail that reads as days ("Eva ma, di, do"); the rest is the name.
+    days, split = None, len(args)
+    for start in range(1, len(args)):
+        found = workdays.parse(" ".join(args[start:]))
+        if found is not None:
+            days, split = found, start
+            break
     if days is None:
         await update.effective_message.reply_text(
             tr._(
@@ -107,7 +113,7 @@ async def _set_workdays(update: Update, context: AchtervangContext, args: list[s
         )
         return
     async with runtime.sessionmaker() as session:
-        coach = await match_coach(session, " ".join(args[:-1]))
+        coach = await match_coach(session, " ".join(args[:split]))
         if isinstance(coach, MatchRefusal):
             refusal = rota_edit.Refusal(
                 rota_edit.Problem.AMBIGUOUS_COACH

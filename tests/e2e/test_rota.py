@@ -122,6 +122,9 @@ async def test_a_part_time_coachs_free_day_goes_to_the_next_member(member):
     assert "Bureaudienst 08:30–17:00: Dirk Smit" in day_of(week, "vrijdag 27 november")
     assert "Bureaudienst 08:30–17:00: Eva Mulder" in day_of(week, "donderdag 26 november")
     assert "(Mon, Tue, Wed, Thu)" in await sara.ask("/rota")
+    assert (await sara.ask("/rota workdays Eva Mulder ma, di, do")).startswith(
+        "Eva Mulder works on: Mon, Tue, Thu."
+    )
 
 
 async def test_a_coach_sets_their_own_workdays_with_profile(member):
