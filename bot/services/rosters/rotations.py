@@ -53,17 +53,27 @@ def _from_row(row: RotationRow, members: list[str]) -> RotationConfig:
 
 
 async def stored_rotations(session: AsyncSession) -> dict[Duty, RotationConfig] | None:
-    """The rotations in the database, or None while the tables are empty."""
-    rows = list(await session.scalars(select(RotationRow)))
-    if not rows:
-        return None
+    """The rotations in the database, or None while the tables are empty. One query: the
+    alert route and the case card ask this on every look-up."""
+    rows = await session.execute(
+        select(RotationRow, RotationMember.name)
+        .outerjoin(RotationMember, RotationMember.duty == RotationRow.duty)
+        .order_by(RotationRow.duty, RotationMember.position)
+    )
+    settings: dict[str, RotationRow] = {}
     members: dict[str, list[str]] = {}
-    for member in await session.scalars(
-        select(RotationMember).order_by(RotationMember.duty, RotationMember.position)
-    ):
-        members.setdefault(member.duty, []).append(member.name)
-    found = {row.duty: _from_row(row, members.get(row.duty, [])) for row in rows}
-    return {duty: found.get(duty, RotationConfig()) for duty in DUTIES}
+    for row, name in rows:
+        settings[row.duty] = row
+        if name is not None:
+            members.setdefault(row.duty, []).append(name)
+    if not settings:
+        return None
+    return {
+        duty: _from_row(settings[duty], members.get(duty, []))
+        if duty in settings
+        else RotationConfig()
+        for duty in DUTIES
+    }
 
 
 async def current_rotations(
