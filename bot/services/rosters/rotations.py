@@ -10,16 +10,17 @@ question, on every instance, without a restart.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from datetime import datetime, time
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Date, Integer, String, bindparam, delete, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.duties import DUTIES, Duty, PlannedShift, RotationConfig
 from bot.config.team import TeamConfig
 from bot.models import Coach, PlanStatus, RosterPlan, RosterPlanShift, RotationMember, RotationRow
+from bot.models.base import UTCDateTime
 from bot.services.audit import trail as audit
 from bot.services.team import workdays as workdays_service
 
@@ -85,10 +86,60 @@ async def current_rotations(
     return {duty: config.duties.rotation(duty) for duty in DUTIES}
 
 
-async def planned_shifts(session: AsyncSession, lo: datetime, hi: datetime) -> list[PlannedShift]:
-    """Approved plan shifts overlapping [lo, hi)."""
-    rows = await session.execute(
-        select(RosterPlanShift.duty, Coach.name, RosterPlanShift.start, RosterPlanShift.end)
+def _columns(kind: str, **given: Any) -> list[Any]:
+    """One branch of the union below: the columns it has, typed NULLs for the rest."""
+    types = {
+        "duty": String,
+        "position": Integer,
+        "name": String,
+        "text": String,
+        "handover": String,
+        "day": Date,
+        "start": UTCDateTime,
+        "end": UTCDateTime,
+    }
+    return [literal(kind).label("kind")] + [
+        (given[key] if key in given else literal(None, kind_type)).label(key)
+        for key, kind_type in types.items()
+    ]
+
+
+def _statement() -> Any:
+    # Built once, with bind parameters, and read in one round trip: the alert route and the
+    # case card ask for the rotations on every look-up (see in_force).
+    lo = bindparam("lo", type_=UTCDateTime)
+    hi = bindparam("hi", type_=UTCDateTime)
+    settings = select(
+        *_columns(
+            "r",
+            duty=RotationRow.duty,
+            text=RotationRow.shift,
+            handover=RotationRow.handover,
+            day=RotationRow.start,
+        )
+    )
+    members = select(
+        *_columns(
+            "m",
+            duty=RotationMember.duty,
+            position=RotationMember.position,
+            name=RotationMember.name,
+        )
+    )
+    workdays = select(*_columns("w", name=Coach.name, text=Coach.workdays)).where(
+        Coach.workdays.is_not(None)
+    )
+    planned = (
+        select(
+            *_columns(
+                "p",
+                duty=RosterPlanShift.duty,
+                name=Coach.name,
+                start=RosterPlanShift.start,
+                end=RosterPlanShift.end,
+            )
+        )
+        .select_from(RosterPlanShift)
         .join(RosterPlan, RosterPlan.id == RosterPlanShift.plan_id)
         .outerjoin(Coach, Coach.id == RosterPlanShift.coach_id)
         .where(
@@ -97,28 +148,45 @@ async def planned_shifts(session: AsyncSession, lo: datetime, hi: datetime) -> l
             RosterPlanShift.start < hi,
         )
     )
-    return [PlannedShift(r.duty, r.name, r.start, r.end) for r in rows]
+    return union_all(settings, members, workdays, planned)
+
+
+_ROTA = _statement()
 
 
 async def effective_config(
-    session: AsyncSession,
-    config: TeamConfig,
-    lo: datetime,
-    hi: datetime,
-    coaches: Iterable[Coach] | None = None,
+    session: AsyncSession, config: TeamConfig, lo: datetime, hi: datetime
 ) -> TeamConfig:
     """`config` with the rotations, workdays and approved plan shifts (those overlapping
-    [lo, hi)) kept in the database."""
-    if coaches is None:
-        coaches = await session.scalars(select(Coach).where(Coach.workdays.is_not(None)))
-    workdays = {
-        c.name: days
-        for c in coaches
-        if (days := workdays_service.from_stored(c.workdays)) is not None
-    }
-    duties = config.duties.with_rota(
-        await stored_rotations(session), workdays, await planned_shifts(session, lo, hi)
-    )
+    [lo, hi)) kept in the database; the config's own rotations while none are stored."""
+    settings: dict[str, Any] = {}
+    members: dict[str, list[tuple[int, str]]] = {}
+    workdays: dict[str, frozenset[int]] = {}
+    planned: list[PlannedShift] = []
+    for row in await session.execute(_ROTA, {"lo": lo, "hi": hi}):
+        if row.kind == "r":
+            settings[row.duty] = row
+        elif row.kind == "m":
+            members.setdefault(row.duty, []).append((row.position, row.name))
+        elif row.kind == "w":
+            if (days := workdays_service.from_stored(row.text)) is not None:
+                workdays[row.name] = days
+        else:
+            planned.append(PlannedShift(row.duty, row.name, row.start, row.end))
+    stored = None
+    if settings:
+        stored = {
+            duty: RotationConfig.model_construct(
+                members=tuple(name for _, name in sorted(members.get(duty, []))),
+                shift=settings[duty].text,
+                handover=time.fromisoformat(h) if (h := settings[duty].handover) else None,
+                start=settings[duty].day,
+            )
+            if duty in settings
+            else RotationConfig()
+            for duty in DUTIES
+        }
+    duties = config.duties.with_rota(stored, workdays, planned)
     return config.model_copy(update={"duties": duties})
 
 

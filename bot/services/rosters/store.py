@@ -139,7 +139,7 @@ async def load_roster(
         )
     )
     absences = [Absence(by_id[row.coach_id].name, row.start, row.end) for row in absence_rows]
-    config = await rotations.effective_config(session, config, lo, hi, coaches)
+    config = await rotations.effective_config(session, config, lo, hi)
     canonical = _canonical_config(config, by_key)
     unlinked = [n for n in canonical.duties.members() if member_key(n) not in by_key]
     return RosterState(
