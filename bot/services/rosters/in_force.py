@@ -1,6 +1,7 @@
 """What can change who holds a duty at one instant: the absences and roster overrides in force
-then. A handful of rows in one round trip, for the paths that cannot afford load_roster's
-team and two-month window: a case card asked for from the road, the route of a crisis alert.
+then, and the rotations and plan shifts a lead keeps with /rota. A handful of rows in two round
+trips, for the paths that cannot afford load_roster's team and two-month window: a case card
+asked for from the road, the route of a crisis alert.
 """
 
 from __future__ import annotations
