@@ -76,3 +76,18 @@ async def test_a_day_nobody_on_the_rotation_works_is_a_gap_for_the_lead(session)
     report = await build_report(session, CONFIG, MORNING - timedelta(hours=2))
     monday_gaps = [g for g in report.gaps if g.duty == "bureaudienst"]
     assert monday_gaps and monday_gaps[0].start == datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
+
+
+async def test_a_changed_team_config_is_ignored_with_a_warning(sessionmaker, caplog):
+    await rotations.import_at_start(sessionmaker, CONFIG, MORNING)
+    caplog.clear()
+    await rotations.import_at_start(sessionmaker, CONFIG, MORNING)
+    assert not caplog.records
+    other = TeamConfig.model_validate(
+        {"duties": {"piket": {"members": ["Zoë"], "shift": "day", "start": "2026-11-16"}}}
+    )
+    await rotations.import_at_start(sessionmaker, other, MORNING)
+    assert [r.getMessage() for r in caplog.records] == [
+        "the rotations of bureaudienst, piket in the database differ from the team config's; "
+        "the database's are in force (a team lead changes them with /rota)"
+    ]

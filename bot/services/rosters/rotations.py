@@ -10,6 +10,7 @@ question, on every instance, without a restart.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, time
 from typing import Any
 
@@ -23,6 +24,8 @@ from bot.models import Coach, PlanStatus, RosterPlan, RosterPlanShift, RotationM
 from bot.models.base import UTCDateTime
 from bot.services.audit import trail as audit
 from bot.services.team import workdays as workdays_service
+
+log = logging.getLogger(__name__)
 
 
 def to_json(rotation: RotationConfig) -> str:
@@ -211,13 +214,28 @@ async def import_if_empty(
 
 
 async def import_at_start(sessionmaker, config: TeamConfig, now: datetime) -> None:
-    """At start: two instances starting together may both try; the second finds the rows."""
+    """At start: two instances starting together may both try; the second finds the rows.
+    Rotations already stored win over the team config's, which an operator is told in the log
+    when they differ (say after editing the file, expecting it to count)."""
     async with sessionmaker() as session:
         if await import_if_empty(session, config, now):
             try:
                 await session.commit()
             except IntegrityError:
                 await session.rollback()
+            return
+        stored = await stored_rotations(session)
+    differ = [
+        duty
+        for duty in DUTIES
+        if stored is not None and to_json(stored[duty]) != to_json(config.duties.rotation(duty))
+    ]
+    if differ:
+        log.warning(
+            "the rotations of %s in the database differ from the team config's; the database's "
+            "are in force (a team lead changes them with /rota)",
+            ", ".join(differ),
+        )
 
 
 def _write(
