@@ -94,8 +94,8 @@ def comparison_text(tr: Translator, comparison: Comparison) -> str:
     status = tr._("approved") if comparison.status is PlanStatus.APPROVED else tr._("proposed")
     lines = [
         tr._(
-            "Roster in force against the %(status)s plan %(first)s – %(last)s (hours, fair "
-            "share by fte):",
+            "Roster in force against the %(status)s plan %(first)s – %(last)s (hours with the "
+            "8 weeks before, fair share by fte):",
             status=status,
             first=tr.date(comparison.first_day, DAY),
             last=tr.date(comparison.until - timedelta(days=1), DAY + " yyyy"),

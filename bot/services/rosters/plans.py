@@ -241,7 +241,7 @@ async def _make_room(session: AsyncSession, plan_id: int, start: datetime, end: 
 class Fairness:
     name: str
     fte: float
-    in_force: float  # hours held in the plan's period as the roster stands
+    in_force: float  # hours held in the plan's period and the 8 weeks before, as it stands
     in_force_fair: float
     planned: float
     planned_fair: float
@@ -271,7 +271,8 @@ class Comparison:
 
 async def compare(session: AsyncSession, config: TeamConfig, now: datetime) -> Comparison | None:
     """The newest proposed or approved plan not yet over, set against the roster in force over
-    the same days; fair shares (proposal.fair_shares) over each roster's own held hours."""
+    the same days, both counting the 8 weeks before (as the planner does); fair shares
+    (proposal.fair_shares) over each roster's own held hours."""
     plan = await session.scalar(
         select(RosterPlan)
         .where(
@@ -289,9 +290,15 @@ async def compare(session: AsyncSession, config: TeamConfig, now: datetime) -> C
         for row in summary["totals"]
     ]
     start, end = _midnight(plan.first_day, config), _midnight(plan.until, config)
-    state = await load_roster(session, config, start, end)
-    held = _hours_by_holder(state, start, end)
-    planned: dict[str, dict[str, float]] = summary["hours"]
+    # Both counted with the 8 weeks before, as the planner counts them.
+    state = await load_roster(session, config, start - HISTORY, end)
+    held = _hours_by_holder(state, start - HISTORY, end)
+    planned: dict[str, dict[str, float]] = {}
+    for source in (_hours_by_holder(state, start - HISTORY, start), summary["hours"]):
+        for name, duties in source.items():
+            mine = planned.setdefault(name, {})
+            for duty, hours in duties.items():
+                mine[duty] = mine.get(duty, 0.0) + hours
     names = {p.name for p in team}
 
     def by_duty(hours: dict[str, dict]) -> dict:
