@@ -57,7 +57,9 @@ async def serve(settings: Settings, config: TeamConfig) -> None:
         async with contextlib.AsyncExitStack() as stack:
             leadership = await stack.enter_async_context(open_leadership(settings.database_url))
             if settings.listen_address is not None:
-                await stack.enter_async_context(http.serving(check, *settings.listen_address))
+                await stack.enter_async_context(
+                    http.serving(check, *settings.listen_address, runtime=runtime)
+                )
             await stack.enter_async_context(
                 heartbeat.beating(check, settings.heartbeat_url, settings.heartbeat_interval)
             )

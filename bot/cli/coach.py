@@ -18,7 +18,7 @@ from bot.models import Coach, Role
 from bot.scheduling.clock import SystemClock
 from bot.services.audit import trail as audit
 from bot.services.cases import holders
-from bot.services.team import phones
+from bot.services.team import emails, phones
 from bot.services.team.coaches import (
     NAME_MAX,
     BadName,
@@ -65,10 +65,12 @@ def coach_add(
     language: Annotated[str | None, typer.Option(help="nl or en.")] = None,
     caseload_limit: Annotated[int | None, typer.Option(min=1, max=20)] = None,
     phone: Annotated[str | None, typer.Option(help="Mobile number, e.g. 06 12345678.")] = None,
+    email: Annotated[str | None, typer.Option(help="Work e-mail address.")] = None,
 ) -> None:
     """Add a person and print their one-time invite code and link."""
     env = Env()
     number = _phone_or_fail(env, phone) if phone is not None else None
+    address = _email_or_fail(env, email) if email is not None else None
     if language is not None and language not in LANGUAGES:
         fail(
             env.tr._("Unknown language. Choose one of: %(options)s.", options=", ".join(LANGUAGES))
@@ -88,6 +90,7 @@ def coach_add(
                 caseload_limit=caseload_limit,
             )
             coach.phone = number
+            coach.email = address
         except DuplicateCoachName:
             fail(env.tr._("There is already someone called %(name)s.", name=name))
         except BadName as bad:
@@ -145,6 +148,37 @@ def coach_phone(
 
     found = env.in_session(work)
     typer.echo(env.tr._("Phone number of %(name)s: %(number)s", name=found, number=normalised))
+
+
+def _email_or_fail(env: Env, raw: str) -> str:
+    address = emails.normalise(raw)
+    if address is None:
+        fail(env.tr._("'%(address)s' is not an e-mail address.", address=raw[:60]))
+    return address
+
+
+@coach_app.command("email")
+def coach_email(
+    name: Annotated[str, typer.Argument()],
+    address: Annotated[str, typer.Argument(help="Work e-mail address.")],
+) -> None:
+    """Set someone's e-mail address, shown to colleagues next to their phone number."""
+    env = Env()
+    normalised = _email_or_fail(env, address)
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> str:
+        coach = await find_by_name(session, name)
+        if coach is None or not coach.active:
+            fail(env.tr._("Nobody active is called %(name)s.", name=name))
+        coach.email = normalised
+        # Like the phone number: staff data, kept out of the audit log.
+        audit.record(session, at=now, action="coach.email", outcome="ok", subject=coach.name)
+        await session.commit()
+        return coach.name
+
+    found = env.in_session(work)
+    typer.echo(env.tr._("E-mail address of %(name)s: %(address)s", name=found, address=normalised))
 
 
 @coach_app.command("invite")

@@ -11,13 +11,37 @@ import sys
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.cli import audit, cases, coach, db, db_backup, imports, roster, run, sandbox, standin
+from bot.cli import (
+    audit,
+    cases,
+    coach,
+    db,
+    db_backup,
+    feeds,
+    imports,
+    roster,
+    run,
+    sandbox,
+    standin,
+)
 from bot.cli.common import app
 from bot.operations.log_setup import configure_logging
 from bot.operations.private_files import restrict_process_umask
 
 # The command modules register themselves on `app` when imported.
-COMMAND_MODULES = (audit, cases, coach, db, db_backup, imports, roster, run, sandbox, standin)
+COMMAND_MODULES = (
+    audit,
+    cases,
+    coach,
+    db,
+    db_backup,
+    feeds,
+    imports,
+    roster,
+    run,
+    sandbox,
+    standin,
+)
 
 
 def main() -> None:

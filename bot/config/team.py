@@ -22,8 +22,10 @@ from bot.config.alerts import AlertConfig, parse_duration
 from bot.config.backup import BackupConfig
 from bot.config.cases import CasesConfig
 from bot.config.duties import DutyConfig
+from bot.config.feeds import FeedsConfig
 from bot.config.problem import ConfigProblem
 from bot.config.quiet_hours import QuietHoursConfig
+from bot.config.second_channel import SecondChannelConfig
 from bot.config.visits import VisitConfig
 from bot.config.waitlist import WaitlistConfig
 from bot.i18n import N_, Translator, translator
@@ -71,6 +73,8 @@ class TeamConfig(_Strict):
     backup: BackupConfig = BackupConfig()
     quiet_hours: QuietHoursConfig = QuietHoursConfig()
     visits: VisitConfig = VisitConfig()
+    second_channel: SecondChannelConfig = SecondChannelConfig()
+    feeds: FeedsConfig = FeedsConfig()
     # The team's Telegram group: handovers and swap offers are posted there (never case data).
     team_chat_id: int | None = None
     # A step-by-step conversation (/crisis, /absent, …) left this long without an answer ends;

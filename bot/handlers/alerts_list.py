@@ -3,14 +3,16 @@ code, when, status and who: no case card, since every coach on duty may ask."""
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.i18n import N_, Translator
 from bot.models import ALERT_SAFETY
 from bot.services.alerts import closing as alert_closing
+from bot.services.alerts import second_channel as fallbacks
 from bot.services.alerts.closing import Running
+from bot.texts.alerts import TAKE
 from bot.texts.roster import WHEN
 
 STEP_NAMES = {
@@ -43,6 +45,9 @@ async def show_alerts(update: Update, context: AchtervangContext) -> None:
     runtime, tr = context.runtime, context.tr
     async with runtime.sessionmaker() as session:
         items = await alert_closing.running(session)
+        open_ids = [item.alert.id for item in items if item.taken_by is None]
+        mine = await fallbacks.takeable(session, context.coach, open_ids)
+    markup = None
     if not items:
         text = tr._("No crisis alerts are open or waiting to be resolved.")
     else:
@@ -50,7 +55,20 @@ async def show_alerts(update: Update, context: AchtervangContext) -> None:
             [tr._("Crisis alerts still running, newest first:")]
             + [alert_line(tr, item) for item in items]
         )
-    await update.effective_message.reply_text(text)
+        # A coach whose alert message never arrived (blocked bot, the second channel sent
+        # them here) can take it from this list.
+        rows = [
+            [
+                InlineKeyboardButton(
+                    f"{tr._(TAKE)}: {item.alert.case_code}",
+                    callback_data=f"alert:take:{item.alert.id}",
+                )
+            ]
+            for item in items
+            if item.alert.id in mine
+        ]
+        markup = InlineKeyboardMarkup(rows) if rows else None
+    await update.effective_message.reply_text(text, reply_markup=markup)
 
 
 HANDLERS = [CommandHandler("alerts", show_alerts)]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from bot.handlers import calendar_link
 from bot.handlers.context import AchtervangContext
+from bot.services.rosters.calendar_links import Ask
 from bot.services.rosters.ics import DEFAULT_WEEKS, load_export, to_ics
 from bot.texts.roster import when
 
@@ -14,6 +16,10 @@ FILENAME = "achtervang.ics"
 
 async def send_calendar(update: Update, context: AchtervangContext) -> None:
     runtime, tr, coach = context.runtime, context.tr, context.coach
+    ask = calendar_link.ASKS.get((context.args or [""])[0].lower(), Ask.OFFER)
+    if ask is not Ask.OFFER:
+        await calendar_link.offer(update.effective_message, context, ask)
+        return
     async with runtime.sessionmaker() as session:
         export = await load_export(
             session, runtime.config, runtime.clock.now(), DEFAULT_WEEKS, holder=coach.name
@@ -27,6 +33,7 @@ async def send_calendar(update: Update, context: AchtervangContext) -> None:
                 weeks=DEFAULT_WEEKS,
             )
         )
+        await calendar_link.offer(message, context, ask)
         return
     content = to_ics(
         tr,
@@ -42,6 +49,7 @@ async def send_calendar(update: Update, context: AchtervangContext) -> None:
         end=when(tr, max(s.end for s in shifts)),
     )
     await message.reply_document(content, filename=FILENAME, caption=caption)
+    await calendar_link.offer(message, context, ask)
 
 
 HANDLERS = [CommandHandler("calendar", send_calendar)]

@@ -34,6 +34,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("resolve", N_("Close a crisis alert you took: outcome and note"), roles=TEAM),
     CommandSpec("alerts", N_("Crisis alerts still open or not yet resolved"), roles=TEAM),
     CommandSpec("cancel", N_("Stop a step-by-step question you are in")),
+    # Staff contact details (own only): private chats, like everything personal.
+    CommandSpec("profile", N_("My phone number and e-mail address for colleagues; my workdays")),
     # Case data: private chats only; how much of a card someone sees is case_access's call.
     CommandSpec("case", N_("A family's card: who to contact, phase, dates"), roles=TEAM),
     CommandSpec("contact", N_("Record today's contact with a family"), roles=TEAM),
@@ -46,7 +48,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("now", N_("Who is on duty now, and who is next"), roles=TEAM, in_groups=True),
     CommandSpec("roster", N_("The week's duty roster, per day"), roles=TEAM, in_groups=True),
     CommandSpec("myshifts", N_("My coming shifts"), roles=TEAM),
-    CommandSpec("profile", N_("My workdays: office-hours duties only on those days"), roles=TEAM),
     CommandSpec("swap", N_("Offer one of my shifts to the team"), roles=TEAM),
     CommandSpec("calendar", N_("My shifts as a calendar file (.ics)"), roles=TEAM),
     # Home visits name the coach, the family code and where they are: private chats only.

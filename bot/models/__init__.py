@@ -10,6 +10,7 @@ from bot.models.contact import CaseContact
 from bot.models.conversation import ConversationState
 from bot.models.cover import CaseCover, CoverStatus
 from bot.models.enrolment import EnrolmentLockout, InviteCode
+from bot.models.feed_token import FEED_CALENDAR, FEED_ROSTER, FeedToken
 from bot.models.inbox import InboxUpdate
 from bot.models.outbox import OutboxMessage, OutboxStatus
 from bot.models.roster import (
@@ -34,6 +35,8 @@ from bot.models.waitlist import WaitlistEntry
 __all__ = [
     "ALERT_CRISIS",
     "ALERT_SAFETY",
+    "FEED_CALENDAR",
+    "FEED_ROSTER",
     "AbsenceKind",
     "AbsenceRecord",
     "Alert",
@@ -48,6 +51,7 @@ __all__ = [
     "ConversationState",
     "CoverStatus",
     "EnrolmentLockout",
+    "FeedToken",
     "InboxUpdate",
     "InviteCode",
     "OutboxMessage",

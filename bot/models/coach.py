@@ -30,6 +30,8 @@ class Coach(Base):
     language: Mapped[str] = mapped_column(String(5), default="nl")
     # E.164 (+31612345678): shown where a colleague must call them, as in a safety alert.
     phone: Mapped[str | None] = mapped_column(String(20))
+    # Staff e-mail: shown like the phone number; a second channel may be set up to it.
+    email: Mapped[str | None] = mapped_column(String(254))
     # The weekdays they work, "mon,tue,thu" (None: every office day); office-hours duties
     # never fall on another day.
     workdays: Mapped[str | None] = mapped_column(String(27))

@@ -9,19 +9,23 @@ from contextlib import asynccontextmanager
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bot.operations import metrics
+from bot.operations import feeds, metrics
 from bot.operations.health import HealthCheck
+from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 _CHECK: web.AppKey[HealthCheck] = web.AppKey("check", HealthCheck)
 
 
-def build_app(check: HealthCheck) -> web.Application:
+def build_app(check: HealthCheck, runtime: Runtime | None = None) -> web.Application:
+    """With `runtime`, the live roster links too (bot/operations/feeds.py)."""
     app = web.Application()
     app[_CHECK] = check
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_page)
+    if runtime is not None:
+        feeds.add_routes(app, runtime)
     return app
 
 
@@ -42,9 +46,12 @@ async def metrics_page(request: web.Request) -> web.Response:
 
 
 @asynccontextmanager
-async def serving(check: HealthCheck, host: str, port: int) -> AsyncIterator[int]:
-    """Serves the endpoints while inside; yields the port (useful with port 0)."""
-    runner = web.AppRunner(build_app(check), access_log=None)
+async def serving(
+    check: HealthCheck, host: str, port: int, runtime: Runtime | None = None
+) -> AsyncIterator[int]:
+    """Serves the endpoints while inside; yields the port (useful with port 0). No access
+    log: a feed's path holds its secret token."""
+    runner = web.AppRunner(build_app(check, runtime), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

@@ -17,8 +17,9 @@ from typing import TextIO
 from bot.operations.log_privacy import HideExceptionText
 
 # Every scheduler tick (APScheduler), every Bot API request (httpx, whose lines carry the
-# token in the URL), every request the sandbox page makes (aiohttp.access).
-CHATTY = ("apscheduler", "httpx", "httpcore", "aiohttp.access")
+# token in the URL), every request the sandbox page makes (aiohttp.access), and every
+# second-channel send (apprise: its lines name the recipient's address).
+CHATTY = ("apscheduler", "httpx", "httpcore", "aiohttp.access", "apprise")
 # Schema commands report what they did in one translated line; Alembic's own lines add nothing.
 QUIET_AT_INFO = ("alembic",)
 

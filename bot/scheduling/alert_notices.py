@@ -63,6 +63,9 @@ async def card_facts(session: AsyncSession, alert: Alert, now: datetime) -> Card
         own_absent=absent,
         backup=backup.name if backup else None,
         reporter=reporter.name if reporter else "?",
+        reporter_phone=reporter.phone if reporter else None,
+        own_phone=own.phone if own else None,
+        backup_phone=backup.phone if backup else None,
     )
 
 

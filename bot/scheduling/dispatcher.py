@@ -17,10 +17,11 @@ from telegram.ext import ExtBot
 
 from bot.models import Alert, AlertStatus, Coach, OutboxMessage, OutboxStatus
 from bot.runtime import Runtime
-from bot.scheduling import outbox
+from bot.scheduling import outbox, second_channel
 from bot.scheduling.notices import Edit, Obsolete, Probe, Text
 from bot.scheduling.planner import Planner
 from bot.scheduling.renderers import RENDERERS
+from bot.services.alerts import second_channel as fallbacks
 from bot.services.alerts.lifecycle import recipient_unreachable
 from bot.services.alerts.messages import ALERT_KIND, edit_message
 from bot.services.audit import trail as audit
@@ -148,6 +149,10 @@ async def _send_row(
     coach = await session.get(Coach, row.coach_id) if row.coach_id is not None else None
     tr = runtime.translator(coach.language if coach else None)
     try:
+        if row.kind == fallbacks.KIND:
+            # Not Telegram: the second channel (Apprise), with its own retries.
+            await second_channel.deliver(session, runtime, row, coach, tr, now)
+            return
         outcome = await RENDERERS[row.kind](session, runtime.config, row, tr, now)
         if isinstance(outcome, Obsolete):
             outbox.mark_obsolete(row, outcome.reason)
@@ -177,6 +182,8 @@ async def _send_row(
         if coach is not None and "duty" in row.payload:
             await _report_unreachable(session, runtime, row, coach, now)
         if row.kind == "alert":
+            # The second channel first: escalating may close this step.
+            await fallbacks.telegram_failed(session, runtime.config, row, fallbacks.REFUSED, now)
             await recipient_unreachable(session, runtime.config, row.key, now)
     except RetryAfter as exc:
         # Telegram's flood control: wait as long as it says; not a failure of this message.
@@ -192,6 +199,8 @@ async def _send_row(
         outbox.mark_failed(row, str(exc))
     except (NetworkError, TelegramError) as exc:
         outbox.retry_later(row, now, str(exc))
+        if row.kind == "alert":
+            await fallbacks.telegram_failed(session, runtime.config, row, fallbacks.FAILING, now)
     except Exception:
         # A bug in one notice must not hold up the rest, nor leave the row 'sending'.
         log.exception("outbox %s failed", row_id)

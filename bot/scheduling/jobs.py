@@ -21,6 +21,7 @@ from bot.scheduling.planner import plan
 from bot.scheduling.recovery_job import install_recovery, run_recovery
 from bot.scheduling.retention_job import install_retention
 from bot.services.absence import backup_round
+from bot.services.alerts import second_channel
 from bot.services.alerts.lifecycle import escalate_due, next_deadline
 from bot.services.visits import deadlines as visit_deadlines
 
@@ -75,6 +76,14 @@ async def run_alert_tick(application: Application) -> None:
             partial(visit_deadlines.due, limit=ESCALATION_BATCH),
             "taking home-visit steps failed",
             batch=ESCALATION_BATCH,
+            send=False,
+        )
+        # Alert messages nobody took in time: also on the second channel (e-mail, SMS),
+        # sent with the escalations below.
+        await _update_then_send(
+            application,
+            second_channel.plan_late,
+            "planning second-channel messages failed",
             send=False,
         )
         await _update_then_send(

@@ -28,6 +28,8 @@ URGENT_KINDS = frozenset(
         "visit_reminder",
         "visit_last_call",
         "visit_alerted",
+        # An alert message's copy on the second channel (e-mail, SMS; issue 21).
+        "alert_fallback",
     }
 )
 URGENT_MAX_AGE = timedelta(days=1)

@@ -17,11 +17,14 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> tuple[str, int]:
-    """The CSV text (header first) and how many rows it holds."""
+def to_csv(
+    header: Sequence[str], rows: Iterable[Sequence[str]], delimiter: str = ","
+) -> tuple[str, int]:
+    """The CSV text (header first) and how many rows it holds. A spreadsheet with Dutch
+    settings splits on ';' (the comma is its decimal sign)."""
     buffer = io.StringIO()
     # Every cell quoted: with minimal quoting a lone CR in a cell would end the row.
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL, delimiter=delimiter)
     writer.writerow([neutralise(cell) for cell in header])
     count = 0
     for row in rows:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.i18n import N_, Translator
 from bot.models import Alert, Case, Phase, SafetyStatus
+from bot.texts.contacts import with_phone
 from bot.texts.roster import WHEN
 from bot.texts.visits import SafetyFacts, safety_card
 
@@ -37,6 +38,10 @@ class CardFacts:
     own_absent: bool
     backup: str | None
     reporter: str
+    # Staff numbers for the card's lines of whom to call back or ask (None: not known).
+    reporter_phone: str | None = None
+    own_phone: str | None = None
+    backup_phone: str | None = None
     # A safety alert (a coach on a home visit) shows these instead of a case.
     safety: SafetyFacts | None = None
 
@@ -49,7 +54,7 @@ def card(tr: Translator, alert: Alert, facts: CardFacts) -> str:
         alert.text,
         tr._(
             "Raised by %(reporter)s at %(when)s.",
-            reporter=facts.reporter,
+            reporter=with_phone(tr, facts.reporter, facts.reporter_phone),
             when=tr.datetime(alert.raised_at, WHEN),
         ),
     ]
@@ -69,9 +74,12 @@ def card(tr: Translator, alert: Alert, facts: CardFacts) -> str:
     own = facts.own_coach or tr._("none")
     if facts.own_coach and facts.own_absent:
         own = tr._("%(name)s (absent)", name=own)
+    elif facts.own_coach:
+        own = with_phone(tr, own, facts.own_phone)
+    backup = with_phone(tr, facts.backup, facts.backup_phone) if facts.backup else tr._("none")
     lines += [
         tr._("Coach: %(name)s", name=own),
-        tr._("Backup: %(name)s", name=facts.backup or tr._("none")),
+        tr._("Backup: %(name)s", name=backup),
         tr._("Safety: %(status)s", status=tr._(SAFETY_NAMES[case.safety_status])),
         tr._("Phase: %(phase)s", phase=tr._(PHASE_NAMES[case.phase])),
     ]

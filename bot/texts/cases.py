@@ -9,6 +9,7 @@ from bot.i18n import Translator
 from bot.services.cases.access import Relation
 from bot.services.cases.lookup import Card, Contact, MyCase
 from bot.texts.alerts import PHASE_NAMES, SAFETY_NAMES
+from bot.texts.contacts import with_phone
 from bot.texts.roster import duty_name, holder_text
 
 DATE = "d MMM yyyy"  # "3 mrt 2026"
@@ -24,8 +25,10 @@ def contact_text(tr: Translator, contact: Contact | None) -> str:
     if contact.absent:
         return tr._("%(name)s (absent)", name=contact.name)
     if contact.reachable:
-        return tr._("%(name)s (reachable through me)", name=contact.name)
-    return tr._("%(name)s (not reachable through me)", name=contact.name)
+        text = tr._("%(name)s (reachable through me)", name=contact.name)
+    else:
+        text = tr._("%(name)s (not reachable through me)", name=contact.name)
+    return with_phone(tr, text, contact.phone)
 
 
 def _who_to_contact(tr: Translator, card: Card) -> list[str]:

@@ -27,3 +27,15 @@ async def test_a_bad_number_changes_nothing(cli, engine, sessionmaker):
     async with sessionmaker() as session:
         coaches = list(await session.scalars(select(Coach)))
     assert [(c.name, c.phone) for c in coaches] == [("Bram Jansen", None)]
+
+
+async def test_email_is_set_when_added_and_later(cli, engine, sessionmaker):
+    added = await cli("coach", "add", "Anna de Vries", "--email", "Anna@Almelo.NL")
+    assert added.code == 0, added.err
+    changed = await cli("coach", "email", "anna de vries", "a.devries@almelo.nl")
+    assert changed.out.strip() == "E-mailadres van Anna de Vries: a.devries@almelo.nl"
+    bad = await cli("coach", "email", "Anna de Vries", "anna@")
+    assert (bad.code, bad.err.strip()) == (1, "'anna@' is geen e-mailadres.")
+    async with sessionmaker() as session:
+        coach = await session.scalar(select(Coach))
+    assert coach.email == "a.devries@almelo.nl"

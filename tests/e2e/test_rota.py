@@ -130,8 +130,8 @@ async def test_a_part_time_coachs_free_day_goes_to_the_next_member(member):
 async def test_a_coach_sets_their_own_workdays_with_profile(member):
     eva = await member("Eva Mulder", language="en")
     await member("Dirk Smit")
-    assert await eva.ask("/profile") == (
-        "Your workdays: every day. Change them with /profile workdays mon-thu (or all)."
+    assert "\nWorkdays: every day (change with /profile workdays mon-thu, or all)\n" in (
+        await eva.ask("/profile")
     )
     assert await eva.ask("/profile workdays tue-fri") == (
         "Saved: you work on Tue, Wed, Thu, Fri. Office-hours duties on other days go to a "
@@ -140,6 +140,11 @@ async def test_a_coach_sets_their_own_workdays_with_profile(member):
     monday = day_of(await eva.ask("/roster"), "Monday 23 November")
     assert "Bureaudienst 08:30–17:00: Dirk Smit" in monday
     assert (await eva.ask("/profile workdays someday")).startswith("I can't read 'someday'")
+    assert await eva.ask("/profile workdays") == (
+        "Workdays: Tue, Wed, Thu, Fri (change with /profile workdays mon-thu, or all)"
+    )
+    # Phone and e-mail still work beside it.
+    assert (await eva.ask("/profile phone 06 12345678")).startswith("Saved.")
 
 
 async def test_handover_and_start_changes_are_previewed_in_local_time(member):

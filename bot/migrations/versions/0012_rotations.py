@@ -2,7 +2,7 @@
 plans and their shifts, and each coach's workdays
 
 Revision ID: 0012_rotations
-Revises: 0010_inbox_updates
+Revises: 0011_contacts_feeds
 Create Date: 2026-11-26 06:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_rotations"
-down_revision: str | None = "0010_inbox_updates"
+down_revision: str | None = "0011_contacts_feeds"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -120,6 +120,7 @@ class Contact:
     name: str
     reachable: bool  # enrolled, active and not absent now
     absent: bool
+    phone: str | None = None  # staff number, for a colleague to call
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ async def card_for(
             return None
         away = coach.id in now_in_force.absent
         enrolled = coach.telegram_user_id is not None and coach.enrolled_at is not None
-        return Contact(coach.name, enrolled and coach.active and not away, away)
+        return Contact(coach.name, enrolled and coach.active and not away, away, coach.phone)
 
     details = None
     if seen is Visibility.FULL:

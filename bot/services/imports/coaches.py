@@ -1,5 +1,5 @@
 """`achtervang import coaches FILE.csv`: team members by name, with their role, caseload limit,
-fte, language and workdays."""
+fte, language, contact details and workdays."""
 
 from __future__ import annotations
 
@@ -29,8 +29,29 @@ from bot.services.imports.cells import (
     _yes_no,
 )
 from bot.services.imports.pipeline import ImportReport, _import, _Kind, _Plan
-from bot.services.team import workdays
+from bot.services.team import emails, phones, workdays
 from bot.services.team.coaches import normalise_name
+
+
+def _phone_or_none(value: str) -> str | None:
+    if value == "":
+        return None
+    number = phones.normalise(value)
+    if number is None:
+        raise CellError(
+            N_("'%(value)s' is not a phone number; write 06 12345678 or +31 6 12345678"),
+            value=value[:40],
+        )
+    return number
+
+
+def _email_or_none(value: str) -> str | None:
+    if value == "":
+        return None
+    address = emails.normalise(value)
+    if address is None:
+        raise CellError(N_("'%(value)s' is not an e-mail address"), value=value[:60])
+    return address
 
 
 def _workdays(value: str) -> str | None:
@@ -39,7 +60,8 @@ def _workdays(value: str) -> str | None:
     days = workdays.parse(value)
     if days is None:
         raise CellError(
-            N_("'%(value)s' is not a set of workdays such as mon-thu or mon,tue,thu"), value=value
+            N_("'%(value)s' is not a set of workdays such as mon-thu or mon,tue,thu"),
+            value=value[:40],
         )
     return workdays.stored(days)
 
@@ -53,6 +75,9 @@ class CoachRow(_Row):
     # None = the team's default language.
     language: Annotated[Language | None, BeforeValidator(_language_or_none)] = None
     active: Annotated[bool, BeforeValidator(_yes_no)] = True
+    # Staff contact details: an empty cell clears what was stored.
+    phone: Annotated[str | None, BeforeValidator(_phone_or_none)] = None
+    email: Annotated[str | None, BeforeValidator(_email_or_none)] = None
     # Stored as "mon,tue,thu"; None = every day.
     workdays: Annotated[str | None, BeforeValidator(_workdays)] = None
 
@@ -83,7 +108,7 @@ class _CoachKind(_Kind[CoachRow, Coach]):
     def plan(self, row: CoachRow, current: Coach | None, columns: frozenset[str]) -> _Plan:
         # The name is always written: the file's spelling wins over a stored case variant.
         values: dict[str, Any] = {"name": row.name}
-        for column in ("role", "fte", "active", "workdays"):
+        for column in ("role", "fte", "active", "phone", "email", "workdays"):
             if column in columns:
                 values[column] = getattr(row, column)
         if "language" in columns:
