@@ -1,14 +1,19 @@
 """/rota plan through the Bot API stand-in: a 13-week roster is proposed, approved with the
-button, and is then what /roster, /calendar and /rosterreport show (overrides still on top)."""
+button, and is then what /roster, /calendar, the live calendar feed and /rosterreport show
+(overrides still on top)."""
 
 from datetime import UTC, datetime
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from icalendar import Calendar
 from sqlalchemy import select
 
 from bot.config.team import TeamConfig
-from bot.models import Coach, PlanStatus, Role, RosterPlan, RosterPlanShift
+from bot.models import FEED_CALENDAR, Coach, PlanStatus, Role, RosterPlan, RosterPlanShift
+from bot.operations.health import HealthCheck
+from bot.operations.http import build_app
+from bot.services.rosters import feed_tokens
 from tests.e2e.harness import buttons
 from tests.e2e.team_setup import week_duties
 
@@ -26,6 +31,13 @@ def config() -> TeamConfig:
     )
 
 
+@pytest.fixture
+async def http(runtime, bot_app):
+    check = HealthCheck(runtime.sessionmaker, runtime.clock, 30.0)
+    async with TestClient(TestServer(build_app(check, runtime))) as client:
+        yield client
+
+
 async def planned(sessionmaker) -> list[tuple[str, str | None, datetime, datetime]]:
     async with sessionmaker() as session:
         rows = await session.execute(
@@ -40,7 +52,9 @@ def day_of(roster_text: str, heading: str) -> str:
     return next(part for part in roster_text.split("\n\n") if part.startswith(heading))
 
 
-async def test_a_13_week_plan_is_approved_and_becomes_the_roster(member, sessionmaker, standin):
+async def test_a_13_week_plan_is_approved_and_becomes_the_roster(
+    member, sessionmaker, standin, clock, http
+):
     sara = await member("Sara Bakker", role=Role.TEAMLEAD, language="en")
     people = {name.split()[0]: await member(name) for name in PEOPLE}
     before = await sara.ask("/roster 49")
@@ -93,6 +107,17 @@ async def test_a_13_week_plan_is_approved_and_becomes_the_roster(member, session
     (document,) = standin.documents(coach.user_id)
     events = Calendar.from_ical(document["content"]).events
     assert first_night[2] in [e.start.astimezone(UTC) for e in events]
+    # And in the coach's live calendar feed.
+    async with sessionmaker() as session:
+        holder = await session.scalar(select(Coach).where(Coach.name == first_night[1]))
+        token = await feed_tokens.issue(
+            session, kind=FEED_CALENDAR, now=clock.now(), consumer=None, coach_id=holder.id
+        )
+        await session.commit()
+    response = await http.get(f"/feed/calendar/{token}.ics")
+    assert response.status == 200
+    feed = Calendar.from_ical(await response.read())
+    assert first_night[2] in [e.start.astimezone(UTC) for e in feed.events]
 
     # Overrides still work on top of the plan.
     assert (await sara.ask("/override bureaudienst 01-12 Anna")).startswith("Done:")
