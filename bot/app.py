@@ -6,13 +6,13 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import (
-    Application,
     ApplicationBuilder,
     ContextTypes,
     Defaults,
     TypeHandler,
 )
 
+from bot.application_type import TeamApplication
 from bot.handlers import (
     absent,
     access,
@@ -92,7 +92,7 @@ FEATURE_MODULES = (
 
 def build_application(
     runtime: Runtime, *, token: str, base_url: str, base_file_url: str
-) -> Application:
+) -> TeamApplication:
     counting = requests()  # Bot API errors by code, for /metrics
     application = (
         ApplicationBuilder()
@@ -124,7 +124,7 @@ def build_application(
     return application
 
 
-async def _on_startup(application: Application) -> None:
+async def _on_startup(application: TeamApplication) -> None:
     runtime: Runtime = application.bot_data["runtime"]
     # The team config's rotations are the initial content of the rota a lead edits with /rota.
     await rotations.import_at_start(runtime.sessionmaker, runtime.config, runtime.clock.now())

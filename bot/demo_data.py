@@ -9,9 +9,11 @@ current whenever it is loaded; the same day gives the same data (fixed random se
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -210,7 +212,7 @@ def _caseloads(rng: random.Random, team: list[Coach]) -> list[int]:
 
 def _families(rng: random.Random, team: list[Coach], today: date) -> list[Case]:
     codes = rng.sample(range(100, 10_000), FAMILIES)
-    cases = []
+    cases: list[Case] = []
     for index, (coach, load) in enumerate(zip(team, _caseloads(rng, team), strict=True)):
         others = team[:index] + team[index + 1 :]
         for _ in range(load):
@@ -248,6 +250,9 @@ def _family(rng: random.Random, code: str, today: date) -> Case:
     return case
 
 
-def _pick(rng: random.Random, weighted: tuple) -> object:
+T = TypeVar("T")
+
+
+def _pick(rng: random.Random, weighted: Sequence[tuple[T, float]]) -> T:
     values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights=weights)[0]

@@ -81,11 +81,12 @@ class Translator:
     def date(self, value: date, fmt: str = "medium") -> str:
         return format_date(value, format=fmt, locale=self.locale)
 
-    def datetime(self, value: datetime, fmt: str = "medium") -> str:
-        return format_datetime(value, format=fmt, tzinfo=self.tz, locale=self.locale)
-
+    # Before the datetime method, which would otherwise stand for `datetime` in its annotation.
     def time(self, value: datetime, fmt: str = "short") -> str:
         return format_time(value, format=fmt, tzinfo=self.tz, locale=self.locale)
+
+    def datetime(self, value: datetime, fmt: str = "medium") -> str:
+        return format_datetime(value, format=fmt, tzinfo=self.tz, locale=self.locale)
 
 
 def translator(language: str | None, tz: ZoneInfo) -> Translator:

@@ -66,7 +66,7 @@ def main() -> None:
         print(f"{language}: {len(catalog)} messages, {len(missing)} untranslated")
 
 
-def _strings(message: Message) -> tuple[str, ...]:
+def _strings(message: Message) -> tuple[str | list[str] | None, ...]:
     # Plural entries carry one string per plural form.
     return message.string if isinstance(message.string, tuple) else (message.string,)
 

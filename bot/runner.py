@@ -8,6 +8,7 @@ import logging
 import signal
 
 from telegram import Bot
+from telegram.error import InvalidToken
 
 from bot.app import build_application
 from bot.config.settings import Settings
@@ -31,10 +32,17 @@ def check_token(settings: Settings) -> str:
     """
 
     async def ask() -> str:
-        async with Bot(settings.token, base_url=settings.telegram_api_base_url) as bot:
+        async with Bot(_token(settings), base_url=settings.telegram_api_base_url) as bot:
             return bot.username
 
     return asyncio.run(ask())
+
+
+def _token(settings: Settings) -> str:
+    # `achtervang run` stops earlier without one; PTB would raise this for a missing token too.
+    if settings.token is None:
+        raise InvalidToken("TELEGRAM_BOT_TOKEN is not set")
+    return settings.token
 
 
 def run_bot(settings: Settings, config: TeamConfig) -> None:
@@ -80,7 +88,7 @@ async def run_active(
     The pieces of PTB's run_polling, so that leadership decides when they start and stop."""
     application = build_application(
         runtime,
-        token=settings.token,
+        token=_token(settings),
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.base_file_url,
     )

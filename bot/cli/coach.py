@@ -32,11 +32,12 @@ from bot.services.team.enrolment import create_invite
 def _bot_username(env: Env) -> str | None:
     if env.settings.telegram_bot_username:
         return env.settings.telegram_bot_username
-    if env.settings.token is None:
+    token = env.settings.token
+    if token is None:
         return None
 
     async def ask() -> str:
-        bot = Bot(env.settings.token, base_url=env.settings.telegram_api_base_url)
+        bot = Bot(token, base_url=env.settings.telegram_api_base_url)
         async with bot:
             return bot.username
 

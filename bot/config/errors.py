@@ -11,6 +11,7 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from bot.config.problem import ConfigProblem
 from bot.i18n import N_, Translator
@@ -89,7 +90,7 @@ def _extra(tr: Translator, model: type[BaseModel], loc: tuple[Any, ...]) -> str:
     return tr._("unknown field")
 
 
-def _literal(tr: Translator, err: dict[str, Any]) -> str:
+def _literal(tr: Translator, err: ErrorDetails) -> str:
     options = re.findall(r"'[^']*'|-?\d+", str(err.get("ctx", {}).get("expected", "")))
     return tr._(
         "must be one of %(options)s, not %(value)s",
@@ -98,7 +99,7 @@ def _literal(tr: Translator, err: dict[str, Any]) -> str:
     )
 
 
-def problem_text(tr: Translator, err: dict[str, Any], model: type[BaseModel]) -> str:
+def problem_text(tr: Translator, err: ErrorDetails, model: type[BaseModel]) -> str:
     """One pydantic error, worded for the reader."""
     kind = err["type"]
     loc = tuple(err["loc"])
@@ -116,7 +117,7 @@ def problem_text(tr: Translator, err: dict[str, Any], model: type[BaseModel]) ->
     return tr._(_MESSAGES.get(kind, _INVALID), **params)
 
 
-def root_causes(exc: ValidationError) -> list[dict[str, Any]]:
+def root_causes(exc: ValidationError) -> list[ErrorDetails]:
     """The errors that are not the consequence of another: a list found too short because
     one of its items was bad says nothing the item's own error does not."""
     errors = exc.errors()

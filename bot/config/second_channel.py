@@ -77,7 +77,7 @@ class SecondChannelConfig(BaseModel):
 
     @field_validator("members", "duties")
     @classmethod
-    def _apprise_urls(cls, value: dict) -> dict:
+    def _apprise_urls(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
         for urls in value.values():
             _check_urls(urls)
         return value

@@ -18,6 +18,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import drop_buttons
+from bot.handlers.required import data_of, message_of, present, query_of, text_of
 from bot.handlers.swap import post_offer
 from bot.i18n import N_, Translator
 from bot.models import AbsenceKind, AbsenceRecord, Coach
@@ -102,49 +103,47 @@ def _record_period(tr: Translator, record: AbsenceRecord) -> str:
 
 
 async def absent(update: Update, context: AchtervangContext) -> int:
-    runtime, tr, actor = context.runtime, context.tr, context.coach
+    runtime, tr, actor = context.runtime, context.tr, context.member
     words = context.args or []
     today = runtime.config.local_date(runtime.clock.now())
     parsed = absences.parse_request(words, today) if words else Refusal(Problem.USAGE)
     if isinstance(parsed, Refusal) and parsed.problem is not Problem.USAGE:
-        await update.effective_message.reply_text(refusal_text(tr, parsed))
+        await message_of(update).reply_text(refusal_text(tr, parsed))
         return ConversationHandler.END
     name = parsed.name if isinstance(parsed, Request) else (" ".join(words) or None)
     if isinstance(parsed, Refusal) and parsed.problem is Problem.USAGE and words:
         if actor.role not in absences.LEAD_ROLES:
-            await update.effective_message.reply_text(refusal_text(tr, parsed))
+            await message_of(update).reply_text(refusal_text(tr, parsed))
             return ConversationHandler.END
     async with runtime.sessionmaker() as session:
         subject = await absences.resolve_subject(session, actor, name)
     if isinstance(subject, Refusal):
-        await update.effective_message.reply_text(refusal_text(tr, subject))
+        await message_of(update).reply_text(refusal_text(tr, subject))
         return ConversationHandler.END
     if isinstance(parsed, Request):
         await _save(update, context, subject, parsed)
         return ConversationHandler.END
     # Guided: the answers so far live in user_data until confirmed.
-    context.user_data[_KEY] = {"coach_id": subject.id, "name": subject.name}
+    context.user_state[_KEY] = {"coach_id": subject.id, "name": subject.name}
     question = (
         tr._("What kind of absence?")
         if subject.id == actor.id
         else tr._("What kind of absence for %(name)s?", name=subject.name)
     )
     kinds = [(tr._(KIND_LABELS[k]), f"{_PREFIX}kind:{k.value}") for k in AbsenceKind]
-    await update.effective_message.reply_text(
-        question, reply_markup=_markup([kinds[:2], kinds[2:]])
-    )
+    await message_of(update).reply_text(question, reply_markup=_markup([kinds[:2], kinds[2:]]))
     return CHOOSE
 
 
 async def chosen(update: Update, context: AchtervangContext) -> int:
-    query = update.callback_query
+    query = query_of(update)
     tr, runtime = context.tr, context.runtime
-    state = context.user_data.get(_KEY)
+    state = context.user_state.get(_KEY)
     await query.answer()
     if state is None:
         await drop_buttons(query)
         return ConversationHandler.END
-    _, step, value = [*query.data.split(":"), "", ""][:3]
+    _, step, value = [*data_of(query).split(":"), "", ""][:3]
     today = runtime.config.local_date(runtime.clock.now())
     if step == "kind" and value in {k.value for k in AbsenceKind}:
         state["kind"] = value
@@ -180,10 +179,10 @@ async def chosen(update: Update, context: AchtervangContext) -> int:
         await _confirm(query.edit_message_text, tr, state)
         return CHOOSE
     if step == "ok" and "first" in state:
-        context.user_data.pop(_KEY, None)
+        context.user_state.pop(_KEY, None)
         await drop_buttons(query)
         async with runtime.sessionmaker() as session:
-            subject = await session.get(Coach, state["coach_id"])
+            subject = present(await session.get(Coach, state["coach_id"]), "the absent coach")
         request = Request(
             AbsenceKind(state["kind"]),
             date.fromisoformat(state["first"]),
@@ -191,7 +190,7 @@ async def chosen(update: Update, context: AchtervangContext) -> int:
         )
         await _save(update, context, subject, request)
         return ConversationHandler.END
-    context.user_data.pop(_KEY, None)
+    context.user_state.pop(_KEY, None)
     await query.edit_message_text(tr._("Stopped. Nothing was reported."))
     return ConversationHandler.END
 
@@ -223,13 +222,13 @@ async def _confirm(send, tr: Translator, state: dict) -> None:
 async def typed(update: Update, context: AchtervangContext) -> int:
     """A typed first or last day, depending on which was asked."""
     runtime, tr = context.runtime, context.tr
-    state = context.user_data.get(_KEY)
+    state = context.user_state.get(_KEY)
     if state is None:
         return ConversationHandler.END
-    text = update.effective_message.text.strip()
+    text = text_of(message_of(update)).strip()
     day = parse_day(text, runtime.config.local_date(runtime.clock.now()))
     if day is None:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             tr._(
                 "'%(detail)s' is not a date. Use for example 21-12, 21-12-2026 or 2026-12-21. "
                 "Nothing was changed.",
@@ -237,7 +236,7 @@ async def typed(update: Update, context: AchtervangContext) -> int:
             )
         )
         return TYPE_UNTIL if "first" in state else TYPE_FROM
-    send = update.effective_message.reply_text
+    send = message_of(update).reply_text
     if "first" not in state:
         state["first"] = day.isoformat()
         await _ask_until(send, tr, state)
@@ -248,15 +247,15 @@ async def typed(update: Update, context: AchtervangContext) -> int:
 
 
 async def cancel(update: Update, context: AchtervangContext) -> int:
-    context.user_data.pop(_KEY, None)
-    await update.effective_message.reply_text(context.tr._("Stopped. Nothing was reported."))
+    context.user_state.pop(_KEY, None)
+    await message_of(update).reply_text(context.tr._("Stopped. Nothing was reported."))
     return ConversationHandler.END
 
 
 async def _save(
     update: Update, context: AchtervangContext, subject: Coach, request: Request
 ) -> None:
-    runtime, tr, actor = context.runtime, context.tr, context.coach
+    runtime, tr, actor = context.runtime, context.tr, context.member
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
         result = await absences.report(
@@ -265,7 +264,7 @@ async def _save(
         if isinstance(result, Refusal):
             text = refusal_text(tr, result)  # before the rollback expires what it names
             await session.rollback()
-            await update.effective_message.reply_text(text)
+            await message_of(update).reply_text(text)
             return
         await session.commit()
         # The absent coach's coming shifts go to the team group as open offers, committed
@@ -317,7 +316,7 @@ async def _save(
                 day=tr.date(start_day.astimezone(runtime.config.tz).date(), DAY),
             )
         )
-    await update.effective_message.reply_text("\n".join(lines))
+    await message_of(update).reply_text("\n".join(lines))
     # The requests go out now, not at the next tick.
     await dispatch_due(context.bot, runtime)
 

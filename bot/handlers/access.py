@@ -19,6 +19,7 @@ from bot.handlers import registry
 from bot.handlers.context import AchtervangContext
 from bot.handlers.edge import unusable_text
 from bot.handlers.replies import reply as _reply
+from bot.handlers.required import chat_of, message_of, user_of
 from bot.services.audit import refusals
 from bot.services.audit import trail as audit
 from bot.services.team.coaches import find_enrolled
@@ -141,18 +142,15 @@ async def _refuse_stranger(update: Update, context: AchtervangContext, command: 
     """On record and answered once per window; within it a stranger's flood writes nothing and
     gets nothing (the answer and the row are the same decision)."""
     runtime = context.runtime
-    chat = update.effective_chat
     kind = "button" if update.callback_query is not None else command or "message"
     async with runtime.sessionmaker() as session:
-        first = await refusals.note_stranger(
-            session, update.effective_user.id, kind, runtime.clock.now()
-        )
+        first = await refusals.note_stranger(session, user_of(update).id, kind, runtime.clock.now())
         await session.commit()
     if update.callback_query is not None:
         # A press must be answered or the client spins; the answer is the same refusal.
         await reply(update, _stranger_text(context))
         return
-    if first and chat.type == Chat.PRIVATE:
+    if first and chat_of(update).type == Chat.PRIVATE:
         await reply(update, _stranger_text(context))
 
 
@@ -166,7 +164,7 @@ def _stranger_text(context: AchtervangContext) -> str:
 async def _leave_foreign_group(update: Update, context: AchtervangContext) -> None:
     """A group that is not the team's: nothing is said there and the bot leaves it."""
     runtime = context.runtime
-    chat_id = update.effective_chat.id
+    chat_id = chat_of(update).id
     async with runtime.sessionmaker() as session:
         first = await refusals.note_foreign_chat(session, chat_id, runtime.clock.now())
         await session.commit()
@@ -182,7 +180,7 @@ async def _leave_foreign_group(update: Update, context: AchtervangContext) -> No
 async def _cancel_invite_seen_in_group(update: Update, context: AchtervangContext) -> None:
     """An invite code posted in a group is no longer secret: it stops working at once. Its owner
     is not enrolled yet (a used code cannot leak), so the group hears it, without a name."""
-    text = update.effective_message.text or update.effective_message.caption or ""
+    text = message_of(update).text or message_of(update).caption or ""
     candidates = invite_candidates(text)
     if not candidates:
         return

@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.required import message_of
 from bot.i18n import N_, Translator
 from bot.models import ALERT_SAFETY
 from bot.services.alerts import closing as alert_closing
@@ -46,7 +47,7 @@ async def show_alerts(update: Update, context: AchtervangContext) -> None:
     async with runtime.sessionmaker() as session:
         items = await alert_closing.running(session)
         open_ids = [item.alert.id for item in items if item.taken_by is None]
-        mine = await fallbacks.takeable(session, context.coach, open_ids)
+        mine = await fallbacks.takeable(session, context.member, open_ids)
     markup = None
     if not items:
         text = tr._("No crisis alerts are open or waiting to be resolved.")
@@ -68,7 +69,7 @@ async def show_alerts(update: Update, context: AchtervangContext) -> None:
             if item.alert.id in mine
         ]
         markup = InlineKeyboardMarkup(rows) if rows else None
-    await update.effective_message.reply_text(text, reply_markup=markup)
+    await message_of(update).reply_text(text, reply_markup=markup)
 
 
 HANDLERS = [CommandHandler("alerts", show_alerts)]

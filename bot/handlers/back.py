@@ -8,24 +8,25 @@ from telegram.ext import CommandHandler
 
 from bot.handlers.absent import refusal_text
 from bot.handlers.context import AchtervangContext
+from bot.handlers.required import message_of
 from bot.scheduling.dispatcher import dispatch_due
 from bot.services.absence import reporting as absences
 from bot.services.absence.reporting import Refusal
 
 
 async def back(update: Update, context: AchtervangContext) -> None:
-    runtime, tr, actor = context.runtime, context.tr, context.coach
+    runtime, tr, actor = context.runtime, context.tr, context.member
     name = " ".join(context.args or []) or None
     async with runtime.sessionmaker() as session:
         subject = await absences.resolve_subject(session, actor, name)
         if isinstance(subject, Refusal):
-            await update.effective_message.reply_text(refusal_text(tr, subject))
+            await message_of(update).reply_text(refusal_text(tr, subject))
             return
         result = await absences.end_now(
             session, runtime.config, actor=actor, coach=subject, now=runtime.clock.now()
         )
         if isinstance(result, Refusal):
-            await update.effective_message.reply_text(refusal_text(tr, result))
+            await message_of(update).reply_text(refusal_text(tr, result))
             return
         await session.commit()
     if subject.id == actor.id:
@@ -39,7 +40,7 @@ async def back(update: Update, context: AchtervangContext) -> None:
             "%(name)s is back. Their absence has ended and their back-ups are released.",
             name=subject.name,
         )
-    await update.effective_message.reply_text(text)
+    await message_of(update).reply_text(text)
     await dispatch_due(context.bot, runtime)
 
 

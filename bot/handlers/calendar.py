@@ -7,6 +7,7 @@ from telegram.ext import CommandHandler
 
 from bot.handlers import calendar_link
 from bot.handlers.context import AchtervangContext
+from bot.handlers.required import message_of
 from bot.services.rosters.calendar_links import Ask
 from bot.services.rosters.ics import DEFAULT_WEEKS, load_export, to_ics
 from bot.texts.roster import when
@@ -15,16 +16,16 @@ FILENAME = "achtervang.ics"
 
 
 async def send_calendar(update: Update, context: AchtervangContext) -> None:
-    runtime, tr, coach = context.runtime, context.tr, context.coach
+    runtime, tr, coach = context.runtime, context.tr, context.member
     ask = calendar_link.ASKS.get((context.args or [""])[0].lower(), Ask.OFFER)
     if ask is not Ask.OFFER:
-        await calendar_link.offer(update.effective_message, context, ask)
+        await calendar_link.offer(message_of(update), context, ask)
         return
     async with runtime.sessionmaker() as session:
         export = await load_export(
             session, runtime.config, runtime.clock.now(), DEFAULT_WEEKS, holder=coach.name
         )
-    message = update.effective_message
+    message = message_of(update)
     shifts = export.shifts
     if not shifts:
         await message.reply_text(

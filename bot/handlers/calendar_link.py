@@ -7,6 +7,7 @@ from __future__ import annotations
 from telegram import Message
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.required import present
 from bot.i18n import Translator
 from bot.operations.feeds import calendar_path
 from bot.services.rosters.calendar_links import Answer, Ask, Result, answer
@@ -36,7 +37,7 @@ def _text(tr: Translator, found: Answer, base: str) -> str:
     if found.result is Result.KEPT:
         return tr._(
             "Your calendar link of %(day)s still works. Lost it? /calendar reset makes a new one.",
-            day=tr.datetime(found.since, DAY),
+            day=tr.datetime(present(found.since, "the kept link's date"), DAY),
         )
     if found.result is Result.STOPPED:
         return tr._("Your calendar link no longer works.")
@@ -52,6 +53,6 @@ async def offer(message: Message, context: AchtervangContext, ask: Ask) -> None:
             await message.reply_text(tr._("Calendar links are not set up for this team."))
         return
     async with runtime.sessionmaker() as session:
-        found = await answer(session, context.coach, ask, runtime.clock.now())
+        found = await answer(session, context.member, ask, runtime.clock.now())
         await session.commit()
     await message.reply_text(_text(tr, found, base))

@@ -14,6 +14,7 @@ from bot.handlers.access import refused_press
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import LEADS
 from bot.handlers.replies import edit_text, reply
+from bot.handlers.required import data_of, message_of, present, query_of
 from bot.i18n import N_, Translator
 from bot.models import Coach, Phase
 from bot.services import parsing
@@ -95,7 +96,7 @@ def _today(context: AchtervangContext) -> date:
 
 
 async def assign_case(update: Update, context: AchtervangContext) -> None:
-    runtime, tr, lead = context.runtime, context.tr, context.coach
+    runtime, tr, lead = context.runtime, context.tr, context.member
     args = context.args or []
     usage = tr._(
         "Use: /assign <case code> <coach> [back-up], for example /assign ALM-0417 Anna "
@@ -103,7 +104,7 @@ async def assign_case(update: Update, context: AchtervangContext) -> None:
     )
     parsed = _names(args)
     if parsed is None:
-        await update.effective_message.reply_text(usage)
+        await message_of(update).reply_text(usage)
         return
     code, names, quoted = parsed
     async with runtime.sessionmaker() as session:
@@ -118,11 +119,11 @@ async def assign_case(update: Update, context: AchtervangContext) -> None:
         )
         await session.commit()  # refusals are audited too
     if isinstance(result, Refusal):
-        await update.effective_message.reply_text(refusal_text(tr, result, usage))
+        await message_of(update).reply_text(refusal_text(tr, result, usage))
     elif isinstance(result, NeedsConfirmation):
         await _ask_confirmation(update, tr, result)
     else:
-        await update.effective_message.reply_text(_assigned_text(tr, result))
+        await message_of(update).reply_text(_assigned_text(tr, result))
         await _tell_coaches(context, result)
 
 
@@ -151,7 +152,7 @@ async def _ask_confirmation(update: Update, tr: Translator, ask: NeedsConfirmati
             ]
         ]
     )
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         tr.n_(
             "%(name)s already has %(n)d family, with a limit of %(limit)d. "
             "Assign %(code)s to %(name)s anyway?",
@@ -168,13 +169,13 @@ async def _ask_confirmation(update: Update, tr: Translator, ask: NeedsConfirmati
 
 async def button_pressed(update: Update, context: AchtervangContext) -> None:
     runtime, tr, lead = context.runtime, context.tr, context.coach
-    query = update.callback_query
+    query = query_of(update)
     # Buttons skip the command gate: the role is checked here, at press time.
     if lead is None or lead.role not in LEADS:
         await refused_press(context, "assign", "role")
         await reply(update, tr._("That command is not available for your role."))
         return
-    action, _, argument = query.data.removeprefix(_PREFIX).partition(":")
+    action, _, argument = data_of(query).removeprefix(_PREFIX).partition(":")
     if action == "no":
         await query.answer()
         await query.edit_message_text(tr._("Cancelled; nothing was changed."))
@@ -215,7 +216,7 @@ def _assigned_text(tr: Translator, done: Assignment) -> str:
 
 async def _tell_coaches(context: AchtervangContext, done: Assignment) -> None:
     """The new coach, the coach who lost the family, and a new back-up hear it privately."""
-    lead, code = context.coach, done.case.code
+    lead, code = context.member, done.case.code
     notices: list[tuple[Coach, str, dict[str, str]]] = []
     if done.old_coach is None or done.old_coach.id != done.coach.id:
         notices.append((done.coach, N_("%(lead)s has made you the coach of family %(code)s."), {}))
@@ -261,19 +262,19 @@ async def change_phase(update: Update, context: AchtervangContext) -> None:
     )
     args = context.args or []
     if len(args) != 2:
-        await update.effective_message.reply_text(usage)
+        await message_of(update).reply_text(usage)
         return
     async with runtime.sessionmaker() as session:
         result = await case_admin.set_phase(
             session,
-            lead=context.coach,
+            lead=context.member,
             code=args[0],
             phase_text=args[1],
             today=_today(context),
             now=runtime.clock.now(),
         )
         await session.commit()
-    await update.effective_message.reply_text(_changed_phase(tr, result, usage))
+    await message_of(update).reply_text(_changed_phase(tr, result, usage))
 
 
 def _changed_phase(tr: Translator, result: Changed | Refusal, usage: str) -> str:
@@ -299,12 +300,12 @@ async def set_evaluation(update: Update, context: AchtervangContext) -> None:
     )
     args = context.args or []
     if len(args) != 2:
-        await update.effective_message.reply_text(usage)
+        await message_of(update).reply_text(usage)
         return
     async with runtime.sessionmaker() as session:
         result = await case_admin.set_evaluation(
             session,
-            lead=context.coach,
+            lead=context.member,
             code=args[0],
             date_text=args[1],
             today=_today(context),
@@ -312,14 +313,14 @@ async def set_evaluation(update: Update, context: AchtervangContext) -> None:
         )
         await session.commit()
     if isinstance(result, Refusal):
-        await update.effective_message.reply_text(refusal_text(tr, result, usage))
+        await message_of(update).reply_text(refusal_text(tr, result, usage))
         return
     case = result.case
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         tr._(
             "Done: the next evaluation of %(code)s is on %(day)s.",
             code=case.code,
-            day=tr.date(case.next_evaluation, DAY),
+            day=tr.date(present(case.next_evaluation, "the evaluation just set"), DAY),
         )
     )
 

@@ -11,6 +11,7 @@ from bot.handlers.access import refused_press
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import TEAM
 from bot.handlers.replies import reply
+from bot.handlers.required import data_of, message_of, query_of
 from bot.i18n import Translator
 from bot.services import parsing
 from bot.services.cases import views as case_views
@@ -26,7 +27,7 @@ async def show_case(update: Update, context: AchtervangContext) -> None:
     if not context.args:
         async with context.runtime.sessionmaker() as session:
             example = await example_code(session, context.runtime.config)
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             tr._(
                 "Which family? Send /case with the case code, for example /case %(example)s. "
                 "The first part of a code is enough.",
@@ -38,7 +39,7 @@ async def show_case(update: Update, context: AchtervangContext) -> None:
     runtime = context.runtime
     async with runtime.sessionmaker() as session:
         shown = await case_views.look_up(
-            session, runtime.config, context.coach, query, runtime.clock.now()
+            session, runtime.config, context.member, query, runtime.clock.now()
         )
         await session.commit()
     if shown.ambiguous is not None:
@@ -51,15 +52,15 @@ async def show_case(update: Update, context: AchtervangContext) -> None:
         keyboard = InlineKeyboardMarkup(
             [[InlineKeyboardButton(code, callback_data=f"{_PREFIX}{cid}")] for code, cid in matches]
         )
-        await update.effective_message.reply_text(text, reply_markup=keyboard)
+        await message_of(update).reply_text(text, reply_markup=keyboard)
         return
-    await update.effective_message.reply_text(_answer(tr, shown, query))
+    await message_of(update).reply_text(_answer(tr, shown, query))
 
 
 async def case_pressed(update: Update, context: AchtervangContext) -> None:
-    query = update.callback_query
-    tr, coach = context.tr, context.coach
-    raw_id = query.data.removeprefix(_PREFIX)
+    query = query_of(update)
+    tr, coach = context.tr, context.member
+    raw_id = data_of(query).removeprefix(_PREFIX)
     private = update.effective_chat is not None and update.effective_chat.type == Chat.PRIVATE
     # The gate checks commands, not buttons: a case card never goes to a group, nor to a
     # role that has no case look-up.
@@ -79,7 +80,7 @@ async def case_pressed(update: Update, context: AchtervangContext) -> None:
         await reply(update, _answer(tr, shown, ""))
         return
     await query.answer()
-    await query.message.reply_text(card_text(tr, shown.card))
+    await message_of(update).reply_text(card_text(tr, shown.card))
 
 
 def _answer(tr: Translator, shown: Shown, query: str) -> str:

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.required import message_of
 from bot.services.cases import views as case_views
 from bot.services.cases.example import example_code
 from bot.texts.cases import day
@@ -13,7 +14,7 @@ from bot.texts.cases import day
 
 async def record(update: Update, context: AchtervangContext) -> None:
     tr, runtime = context.tr, context.runtime
-    message = update.effective_message
+    message = message_of(update)
     if not context.args:
         async with runtime.sessionmaker() as session:
             example = await example_code(session, runtime.config)
@@ -36,7 +37,7 @@ async def record(update: Update, context: AchtervangContext) -> None:
         return
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
-        result = await case_views.contact(session, runtime.config, context.coach, code, note, now)
+        result = await case_views.contact(session, runtime.config, context.member, code, note, now)
         await session.commit()
     if result.recorded is not None:
         text = tr._(

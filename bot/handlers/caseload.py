@@ -8,6 +8,7 @@ from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.long_text import reply_long
+from bot.handlers.required import message_of
 from bot.services.absence.covers import coverage, current_absences
 from bot.services.audit import trail as audit
 from bot.services.cases.caseload import caseloads
@@ -21,7 +22,7 @@ async def show_caseload(update: Update, context: AchtervangContext) -> None:
     async with runtime.sessionmaker() as session:
         away = {r.coach_id: r.kind for r in reversed(await current_absences(session, now))}
         loads = await caseloads(session, today, away)
-    await reply_long(update.effective_message, caseload_text(context.tr, loads))
+    await reply_long(message_of(update), caseload_text(context.tr, loads))
 
 
 async def show_covers(update: Update, context: AchtervangContext) -> None:
@@ -39,7 +40,7 @@ async def show_covers(update: Update, context: AchtervangContext) -> None:
             detail=f"{len(absences)} absent",
         )
         await session.commit()
-    await reply_long(update.effective_message, covers_text(context.tr, absences, context.coach))
+    await reply_long(message_of(update), covers_text(context.tr, absences, context.member))
 
 
 HANDLERS = [CommandHandler("caseload", show_caseload), CommandHandler("covers", show_covers)]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import Translator
@@ -19,4 +21,21 @@ class AchtervangContext(CallbackContext[ExtBot, dict, dict, dict]):
 
     @property
     def runtime(self) -> Runtime:
-        return self.application.bot_data["runtime"]
+        runtime: Runtime = self.application.bot_data["runtime"]
+        return runtime
+
+    @property
+    def member(self) -> Coach:
+        """The coach asking, for a feature: the access gate lets only enrolled members reach
+        one, so a missing coach is a registration outside the gate, and fails loudly."""
+        if self.coach is None:
+            raise LookupError("no coach: this handler runs outside the access gate")
+        return self.coach
+
+    @property
+    def user_state(self) -> dict[Any, Any]:
+        """This user's conversation state (context.user_data, which PTB leaves None for
+        updates without a user; every feature's update has one)."""
+        if self.user_data is None:
+            raise LookupError("this update has no user")
+        return self.user_data

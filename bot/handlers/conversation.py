@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import warnings
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -35,7 +35,7 @@ NOTHING_DONE = {
 }
 _NOTHING_DEFAULT = N_("Nothing was sent or changed.")
 
-Callback = Callable[[Update, AchtervangContext], Awaitable[Any]]
+Callback = Callable[[Update, AchtervangContext], Coroutine[Any, Any, Any]]
 
 
 def with_timeouts(handlers: Iterable[BaseHandler], timeout: timedelta) -> list[BaseHandler]:
@@ -58,7 +58,7 @@ def _moment(update: Update, context: AchtervangContext) -> datetime:
 def _steps(context: AchtervangContext) -> dict[str, str]:
     # ISO text, not datetime: user_data is persisted as JSON so that a conversation and its
     # clock both survive a failover (bot/operations/persistence.py).
-    return context.user_data.setdefault(_LAST_STEP, {})
+    return context.user_state.setdefault(_LAST_STEP, {})
 
 
 def _record(context: AchtervangContext, name: str, result: object, moment: datetime) -> None:

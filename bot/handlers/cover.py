@@ -8,6 +8,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import drop_buttons, reply
+from bot.handlers.required import data_of, message_of, present, query_of
 from bot.models import AbsenceRecord, Case, Coach
 from bot.scheduling.dispatcher import dispatch_due
 from bot.services import parsing
@@ -24,8 +25,8 @@ def _ints(parts: list[str], n: int) -> list[int] | None:
 
 
 async def on_button(update: Update, context: AchtervangContext) -> None:
-    query = update.callback_query
-    parts = query.data.split(":")
+    query = query_of(update)
+    parts = data_of(query).split(":")
     action = parts[1] if len(parts) > 1 else ""
     if action in ("accept", "decline") and (ids := _ints(parts, 1)):
         await _answer(update, context, ids[0], accept=action == "accept")
@@ -38,10 +39,15 @@ async def on_button(update: Update, context: AchtervangContext) -> None:
 
 
 async def _answer(update: Update, context: AchtervangContext, cover_id: int, accept: bool) -> None:
-    runtime, tr, query = context.runtime, context.tr, update.callback_query
+    runtime, tr, query = context.runtime, context.tr, query_of(update)
     async with runtime.sessionmaker() as session:
         result = await backup_round.answer(
-            session, runtime.config, cover_id, context.coach, accept=accept, now=runtime.clock.now()
+            session,
+            runtime.config,
+            cover_id,
+            context.member,
+            accept=accept,
+            now=runtime.clock.now(),
         )
         await session.commit()
         absence = (
@@ -64,14 +70,14 @@ async def _answer(update: Update, context: AchtervangContext, cover_id: int, acc
         )
     else:
         text = tr._("Understood: I am asking someone else to cover %(code)s.", code=code)
-    await query.message.reply_text(text)
+    await message_of(update).reply_text(text)
     # A decline's next request goes out now, not at the next tick.
     await dispatch_due(context.bot, runtime)
 
 
 async def _pick(update: Update, context: AchtervangContext, absence_id: int, case_id: int) -> None:
-    runtime, tr, query = context.runtime, context.tr, update.callback_query
-    if context.coach.role not in LEAD_ROLES:
+    runtime, tr, query = context.runtime, context.tr, query_of(update)
+    if context.member.role not in LEAD_ROLES:
         await reply(update, tr._("Only a team lead can assign a back-up by hand."))
         return
     async with runtime.sessionmaker() as session:
@@ -79,7 +85,7 @@ async def _pick(update: Update, context: AchtervangContext, absence_id: int, cas
         options = await hand_assign.rooms(session, runtime.config, runtime.clock.now())
     await query.answer()
     if case is None or not options:
-        await query.message.reply_text(tr._("Nobody present has room for another family."))
+        await message_of(update).reply_text(tr._("Nobody present has room for another family."))
         return
     buttons = [
         [
@@ -90,7 +96,7 @@ async def _pick(update: Update, context: AchtervangContext, absence_id: int, cas
         ]
         for coach, room in options
     ]
-    await query.message.reply_text(
+    await message_of(update).reply_text(
         tr._("Who covers %(code)s?", code=case.code), reply_markup=InlineKeyboardMarkup(buttons)
     )
 
@@ -98,12 +104,12 @@ async def _pick(update: Update, context: AchtervangContext, absence_id: int, cas
 async def _give(
     update: Update, context: AchtervangContext, absence_id: int, case_id: int, coach_id: int
 ) -> None:
-    runtime, tr, query = context.runtime, context.tr, update.callback_query
+    runtime, tr, query = context.runtime, context.tr, query_of(update)
     async with runtime.sessionmaker() as session:
         outcome, case, coach = await hand_assign.assign_by_hand(
             session,
             runtime.config,
-            lead=context.coach,
+            lead=context.member,
             absence_id=absence_id,
             case_id=case_id,
             coach_id=coach_id,
@@ -120,8 +126,9 @@ async def _give(
         await reply(update, tr._("This absence is over or the family has changed."))
         return
     await query.answer()
+    name, code = present(coach, "the covering coach").name, present(case, "the family").code
     await query.edit_message_text(
-        tr._("%(name)s now covers %(code)s and has been told.", name=coach.name, code=case.code)
+        tr._("%(name)s now covers %(code)s and has been told.", name=name, code=code)
     )
     await dispatch_due(context.bot, runtime)
 

@@ -20,6 +20,7 @@ from telegram.ext import (
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import reply
+from bot.handlers.required import data_of, message_of, present, query_of, text_of
 from bot.i18n import Translator
 from bot.scheduling import jobs
 from bot.scheduling.dispatcher import dispatch_due, send_claimed
@@ -27,7 +28,7 @@ from bot.services import parsing
 from bot.services.alerts import closing as alert_closing
 from bot.services.alerts import intake as alert_intake
 from bot.services.alerts import lifecycle as alerts
-from bot.services.alerts.codes import valid_code
+from bot.services.alerts.codes import find_case, valid_code
 from bot.services.alerts.intake import Intake, Taken
 from bot.services.alerts.lifecycle import Answer, Outcome
 from bot.services.cases.example import example_code
@@ -51,7 +52,7 @@ async def _example(context: AchtervangContext) -> str:
 async def raise_crisis(update: Update, context: AchtervangContext) -> int:
     tr = context.tr
     args = context.args or []
-    message = update.effective_message
+    message = message_of(update)
     if not args:
         await message.reply_text(
             tr._(
@@ -86,9 +87,9 @@ async def raise_crisis(update: Update, context: AchtervangContext) -> int:
 
 async def got_code(update: Update, context: AchtervangContext) -> int:
     tr = context.tr
-    code = update.effective_message.text.strip()
+    code = text_of(message_of(update)).strip()
     if not valid_code(code):
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             tr._(
                 "'%(code)s' is not a case code: letters, digits and dashes, for example "
                 "%(example)s. Send the code again, or /cancel.",
@@ -111,37 +112,37 @@ async def _ask_for_text(
     still be put right so the alert reaches the family's own coach."""
     runtime = context.runtime
     async with runtime.sessionmaker() as session:
-        known = await alerts.find_case(session, code) is not None
-        suggestions = [] if known else await close_codes(session, context.coach, code)
-    context.user_data[_CODE_KEY] = code
+        known = await find_case(session, code) is not None
+        suggestions = [] if known else await close_codes(session, context.member, code)
+    context.user_state[_CODE_KEY] = code
     text = question if known else unknown_code_question(context.tr, code, suggestions)
-    await update.effective_message.reply_text(text)
+    await message_of(update).reply_text(text)
     return ASK_TEXT
 
 
 async def got_text(update: Update, context: AchtervangContext) -> int:
-    code = context.user_data.pop(_CODE_KEY, None)
+    code = context.user_state.pop(_CODE_KEY, None)
     if code is None:
         return await raise_crisis(update, context)
-    await _raise(update, context, code, update.effective_message.text.strip())
+    await _raise(update, context, code, text_of(message_of(update)).strip())
     return ConversationHandler.END
 
 
 async def cancel(update: Update, context: AchtervangContext) -> int:
-    context.user_data.pop(_CODE_KEY, None)
-    await update.effective_message.reply_text(context.tr._("Stopped. No crisis alert was sent."))
+    context.user_state.pop(_CODE_KEY, None)
+    await message_of(update).reply_text(context.tr._("Stopped. No crisis alert was sent."))
     return ConversationHandler.END
 
 
 async def _raise(update: Update, context: AchtervangContext, code: str, text: str) -> None:
     runtime, tr = context.runtime, context.tr
-    message = update.effective_message
+    message = message_of(update)
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
         intake = await alert_intake.take_in(
             session,
             runtime.config,
-            reporter=context.coach,
+            reporter=context.member,
             code=code,
             text=text,
             now=now,
@@ -157,12 +158,13 @@ async def _raise(update: Update, context: AchtervangContext, code: str, text: st
             # Through the outbox: once the alert is stored, a failed receipt is retried, never
             # turned into "something went wrong, try again" (which invites a second alert).
             ref = f"{message.chat_id}:{message.message_id}"
-            unknown = intake.result is Taken.NEW and intake.alert.case_id is None
-            suggestions = await close_codes(session, context.coach, code) if unknown else []
+            alert = present(intake.alert, "the alert raised or joined")
+            unknown = intake.result is Taken.NEW and alert.case_id is None
+            suggestions = await close_codes(session, context.member, code) if unknown else []
             receipts = await alert_intake.store_receipt(
                 session,
-                intake.alert,
-                context.coach,
+                alert,
+                context.member,
                 _receipt(tr, intake, text, suggestions),
                 ref,
                 now,
@@ -185,7 +187,7 @@ async def _raise(update: Update, context: AchtervangContext, code: str, text: st
 
 
 def _receipt(tr: Translator, intake: Intake, text: str, suggestions: list[str]) -> str:
-    alert = intake.alert
+    alert = present(intake.alert, "the alert raised or joined")
     if intake.result is Taken.JOINED:
         return tr._(
             "Your crisis alert %(code)s of %(when)s is still open, so no second alert was "
@@ -199,9 +201,9 @@ def _receipt(tr: Translator, intake: Intake, text: str, suggestions: list[str]) 
 
 
 async def answer_alert(update: Update, context: AchtervangContext) -> None:
-    query = update.callback_query
-    runtime, tr, coach = context.runtime, context.tr, context.coach
-    _, action, raw_id = [*query.data.split(":"), "", ""][:3]
+    query = query_of(update)
+    runtime, tr, coach = context.runtime, context.tr, context.member
+    _, action, raw_id = [*data_of(query).split(":"), "", ""][:3]
     alert_id = parsing.row_id(raw_id)
     if action not in ("take", "decline") or alert_id is None:
         await query.answer()
@@ -211,7 +213,8 @@ async def answer_alert(update: Update, context: AchtervangContext) -> None:
         if action == "take":
             result = await alerts.take(session, alert_id, coach, now)
             if result.outcome is Outcome.TAKEN:
-                await alert_closing.plan_reminder(session, runtime.config, result.alert)
+                taken = present(result.alert, "the alert taken")
+                await alert_closing.plan_reminder(session, runtime.config, taken)
         else:
             result = await alerts.decline(session, runtime.config, alert_id, coach, now)
         await session.commit()

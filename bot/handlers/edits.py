@@ -8,10 +8,11 @@ from telegram import Chat, Update
 from telegram.ext import MessageHandler, filters
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.required import present
 
 
 async def edited(update: Update, context: AchtervangContext) -> None:
-    message = update.edited_message
+    message = present(update.edited_message, "the edited message")
     if message.chat.type != Chat.PRIVATE:
         return
     text = context.tr._(

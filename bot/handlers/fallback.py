@@ -8,26 +8,26 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.required import message_of, present, query_of
 from bot.operations.log_privacy import exception_outline
 
 log = logging.getLogger(__name__)
 
 
 async def not_understood(update: Update, context: AchtervangContext) -> None:
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         context.tr._("I didn't understand that. /help lists what you can do.")
     )
 
 
 async def stale_button(update: Update, context: AchtervangContext) -> None:
-    await update.callback_query.answer(
-        context.tr._("This button no longer works."), show_alert=True
-    )
+    await query_of(update).answer(context.tr._("This button no longer works."), show_alert=True)
 
 
 async def on_error(update: object, context: AchtervangContext) -> None:
     # The outline only: the exception's text may hold what someone typed or SQL parameters.
-    log.error("error while handling an update: %s", exception_outline(context.error))
+    error = present(context.error, "the error")  # PTB sets it for every error handler
+    log.error("error while handling an update: %s", exception_outline(error))
     log.debug("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         # Say that it failed; never echo the exception, it may hold case data.

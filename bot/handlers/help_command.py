@@ -5,6 +5,7 @@ from telegram.ext import CommandHandler
 
 from bot.handlers import registry
 from bot.handlers.context import AchtervangContext
+from bot.handlers.required import message_of
 from bot.i18n import Translator
 from bot.models import Role
 
@@ -26,7 +27,7 @@ def help_text(tr: Translator, role: Role) -> str:
 
 
 async def show_help(update: Update, context: AchtervangContext) -> None:
-    await update.effective_message.reply_text(help_text(context.tr, context.coach.role))
+    await message_of(update).reply_text(help_text(context.tr, context.member.role))
 
 
 HANDLERS = [CommandHandler("help", show_help)]

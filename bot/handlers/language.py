@@ -7,6 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.menu import register_member_menu
+from bot.handlers.required import data_of, message_of, present, query_of
 from bot.i18n import LANGUAGES
 from bot.models import Coach
 from bot.services.audit import trail as audit
@@ -23,21 +24,19 @@ async def ask_language(update: Update, context: AchtervangContext) -> None:
         if choice in LANGUAGES:
             await _set_language(update, context, choice)
         else:
-            await update.effective_message.reply_text(
+            await message_of(update).reply_text(
                 tr._("Unknown language. Choose one of: %(options)s.", options=", ".join(LANGUAGES))
             )
         return
     keyboard = InlineKeyboardMarkup(
         [[InlineKeyboardButton(_NAMES[lang], callback_data=_PREFIX + lang) for lang in LANGUAGES]]
     )
-    await update.effective_message.reply_text(
-        tr._("Which language should I use?"), reply_markup=keyboard
-    )
+    await message_of(update).reply_text(tr._("Which language should I use?"), reply_markup=keyboard)
 
 
 async def language_chosen(update: Update, context: AchtervangContext) -> None:
-    query = update.callback_query
-    choice = query.data.removeprefix(_PREFIX)
+    query = query_of(update)
+    choice = data_of(query).removeprefix(_PREFIX)
     if choice not in LANGUAGES:
         await query.answer()
         return
@@ -47,7 +46,7 @@ async def language_chosen(update: Update, context: AchtervangContext) -> None:
 async def _set_language(update: Update, context: AchtervangContext, language: str) -> None:
     runtime = context.runtime
     async with runtime.sessionmaker() as session:
-        coach = await session.get(Coach, context.coach.id)
+        coach = present(await session.get(Coach, context.member.id), "the coach")
         coach.language = language
         audit.record(
             session,
@@ -64,7 +63,7 @@ async def _set_language(update: Update, context: AchtervangContext, language: st
         await update.callback_query.answer()
         await update.callback_query.edit_message_text(text)
     else:
-        await update.effective_message.reply_text(text)
+        await message_of(update).reply_text(text)
     await register_member_menu(context.bot, runtime, coach)
 
 

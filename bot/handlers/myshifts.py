@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.required import message_of
 from bot.services.rosters.store import load_roster
 from bot.texts.roster import duty_name, span_text
 
@@ -15,7 +16,7 @@ AHEAD = timedelta(weeks=4)
 
 
 async def show_my_shifts(update: Update, context: AchtervangContext) -> None:
-    runtime, tr, coach = context.runtime, context.tr, context.coach
+    runtime, tr, coach = context.runtime, context.tr, context.member
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
         state = await load_roster(session, runtime.config, now, now + AHEAD)
@@ -25,9 +26,7 @@ async def show_my_shifts(update: Update, context: AchtervangContext) -> None:
     # Shifts the rotation gives me while I am absent: I should know they were taken off me.
     absent = [s for s in shifts if s.absent == coach.name]
     if not mine and not absent:
-        await update.effective_message.reply_text(
-            tr._("You have no shifts in the coming four weeks.")
-        )
+        await message_of(update).reply_text(tr._("You have no shifts in the coming four weeks."))
         return
     lines = [tr._("Your shifts in the coming four weeks:")]
     lines += [f"• {span_text(tr, s.start, s.end)}: {duty_name(tr, s.duty)}" for s in mine]
@@ -35,7 +34,7 @@ async def show_my_shifts(update: Update, context: AchtervangContext) -> None:
         lines.append("")
         lines.append(tr._("While you are absent these are open (the team lead is told):"))
         lines += [f"• {span_text(tr, s.start, s.end)}: {duty_name(tr, s.duty)}" for s in absent]
-    await update.effective_message.reply_text("\n".join(lines))
+    await message_of(update).reply_text("\n".join(lines))
 
 
 HANDLERS = [CommandHandler("myshifts", show_my_shifts)]

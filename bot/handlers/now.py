@@ -10,6 +10,7 @@ from telegram.constants import ChatType
 from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.required import chat_of, message_of
 from bot.i18n import Translator
 from bot.services.rosters.core import DutyStatus
 from bot.services.rosters.store import load_roster
@@ -64,11 +65,11 @@ async def show_now(update: Update, context: AchtervangContext) -> None:
     statuses = [state.status(duty, instant) for duty in state.config.duties.rostered_duties()]
     # Numbers in a private chat only: whoever else is in a group need not have them.
     phones = None
-    if update.effective_chat.type == ChatType.PRIVATE:
+    if chat_of(update).type == ChatType.PRIVATE:
         holders = {s.current.holder for s in statuses if s.current and s.current.holder}
         found = {name: state.coach(name) for name in holders}
         phones = {name: c.phone for name, c in found.items() if c and c.phone and c.active}
-    await update.effective_message.reply_text(now_text(context.tr, statuses, instant, phones))
+    await message_of(update).reply_text(now_text(context.tr, statuses, instant, phones))
 
 
 HANDLERS = [CommandHandler("now", show_now)]

@@ -9,6 +9,7 @@ from telegram.error import TelegramError
 from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.required import message_of
 from bot.i18n import Translator
 from bot.scheduling.jobs import kick
 from bot.services.rosters import rotations
@@ -52,21 +53,21 @@ def refusal_text(tr: Translator, refusal: Refusal) -> str:
 
 
 async def override_shift(update: Update, context: AchtervangContext) -> None:
-    runtime, tr, lead = context.runtime, context.tr, context.coach
+    runtime, tr, lead = context.runtime, context.tr, context.member
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
         # The rotations a lead edits with /rota decide which duties are rostered.
         config = await rotations.effective_config(session, runtime.config, now, now)
         request = parse_request(context.args or [], now.astimezone(config.tz).date(), config)
         if isinstance(request, Refusal):
-            await update.effective_message.reply_text(refusal_text(tr, request))
+            await message_of(update).reply_text(refusal_text(tr, request))
             return
         result = await assign(session, runtime.config, lead=lead, request=request, now=now)
         if isinstance(result, Refusal):
-            await update.effective_message.reply_text(refusal_text(tr, result))
+            await message_of(update).reply_text(refusal_text(tr, result))
             return
         await session.commit()
-    await update.effective_message.reply_text(_confirmation(tr, result))
+    await message_of(update).reply_text(_confirmation(tr, result))
     await _tell_the_coaches(context, result)
     kick(context.application)
 
@@ -83,7 +84,7 @@ def _confirmation(tr: Translator, result: Assigned) -> str:
 
 
 async def _tell_the_coaches(context: AchtervangContext, result: Assigned) -> None:
-    runtime, lead = context.runtime, context.coach
+    runtime, lead = context.runtime, context.member
     messages = []
     if result.coach.id != lead.id:
         tr = runtime.translator(result.coach.language)

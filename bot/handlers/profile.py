@@ -9,6 +9,7 @@ from telegram.ext import CommandHandler
 
 from bot.handlers import profile_workdays
 from bot.handlers.context import AchtervangContext
+from bot.handlers.required import message_of, present
 from bot.i18n import Translator
 from bot.models import Coach
 from bot.services.team.profile import CLEAR, Field, Refused, set_contact
@@ -40,7 +41,7 @@ def profile_text(tr: Translator, coach: Coach) -> str:
 
 async def show_or_set(update: Update, context: AchtervangContext) -> None:
     runtime, tr = context.runtime, context.tr
-    message = update.effective_message
+    message = message_of(update)
     args = context.args or []
     if args and args[0].lower() in profile_workdays.WORDS:
         await profile_workdays.profile_workdays(update, context, args)
@@ -55,13 +56,13 @@ async def show_or_set(update: Update, context: AchtervangContext) -> None:
         if field is not None:
             try:
                 await set_contact(
-                    session, context.coach.id, field, " ".join(args[1:]), runtime.clock.now()
+                    session, context.member.id, field, " ".join(args[1:]), runtime.clock.now()
                 )
             except Refused:
                 await message.reply_text(_refusal(tr, field))
                 return
             await session.commit()
-        coach = await session.get(Coach, context.coach.id)
+        coach = present(await session.get(Coach, context.member.id), "the coach")
         text = profile_text(tr, coach)
     if field is not None:
         text = tr._("Saved.") + "\n\n" + text

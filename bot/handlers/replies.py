@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
 
@@ -9,7 +11,7 @@ from bot.i18n import Translator
 from bot.models import Role
 
 
-async def reply(update: Update, text: str, **kwargs: object) -> None:
+async def reply(update: Update, text: str, **kwargs: Any) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer(text, show_alert=True)
     elif update.effective_message is not None:
@@ -36,7 +38,7 @@ async def drop_buttons(query: CallbackQuery) -> None:
             raise
 
 
-async def edit_text(query: CallbackQuery, text: str, **kwargs: object) -> None:
+async def edit_text(query: CallbackQuery, text: str, **kwargs: Any) -> None:
     """Replaces the pressed message's text; the same text again (a second tap) is no error."""
     try:
         await query.edit_message_text(text, **kwargs)

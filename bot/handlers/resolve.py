@@ -17,6 +17,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import reply
+from bot.handlers.required import data_of, message_of, present, query_of
 from bot.models import Alert, AlertStatus
 from bot.scheduling.dispatcher import dispatch_due
 from bot.services import parsing
@@ -45,10 +46,10 @@ def _outcome_question(context: AchtervangContext, alert: Alert) -> str:
 
 async def start_resolve(update: Update, context: AchtervangContext) -> int:
     runtime, tr = context.runtime, context.tr
-    context.user_data.pop(_PENDING, None)
+    context.user_state.pop(_PENDING, None)
     async with runtime.sessionmaker() as session:
-        mine = await alert_closing.taken_unresolved(session, context.coach)
-    message = update.effective_message
+        mine = await alert_closing.taken_unresolved(session, context.member)
+    message = message_of(update)
     if not mine:
         await message.reply_text(
             tr._("You have no crisis alert that you took and have not resolved yet.")
@@ -78,15 +79,15 @@ async def start_resolve(update: Update, context: AchtervangContext) -> int:
 async def _still_mine(context: AchtervangContext, alert_id: int) -> Alert | None:
     async with context.runtime.sessionmaker() as session:
         alert = await session.get(Alert, alert_id)
-    if alert is None or alert.status != AlertStatus.TAKEN or alert.taken_by_id != context.coach.id:
+    if alert is None or alert.status != AlertStatus.TAKEN or alert.taken_by_id != context.member.id:
         return None
     return alert
 
 
 async def on_button(update: Update, context: AchtervangContext) -> int:
-    query = update.callback_query
+    query = query_of(update)
     tr = context.tr
-    parts = query.data.split(":")
+    parts = data_of(query).split(":")
     action = parts[1] if len(parts) > 1 else ""
     alert_id = parsing.row_id(parts[2]) if len(parts) >= 3 else None
     if alert_id is None or action not in ("pick", "out"):
@@ -105,7 +106,7 @@ async def on_button(update: Update, context: AchtervangContext) -> int:
     outcome = parts[3] if len(parts) > 3 else ""
     if outcome not in OUTCOMES:
         return ConversationHandler.END
-    context.user_data[_PENDING] = (alert.id, outcome)
+    context.user_state[_PENDING] = (alert.id, outcome)
     await query.edit_message_text(
         tr._(
             "%(code)s: %(outcome)s.\nNow send a one-line note on what happened (at most "
@@ -120,8 +121,8 @@ async def on_button(update: Update, context: AchtervangContext) -> int:
 
 async def on_note(update: Update, context: AchtervangContext) -> int:
     runtime, tr = context.runtime, context.tr
-    message = update.effective_message
-    pending = context.user_data.get(_PENDING)
+    message = message_of(update)
+    pending = context.user_state.get(_PENDING)
     if pending is None:
         return ConversationHandler.END
     note = alert_closing.clean_note(message.text or "")
@@ -135,14 +136,14 @@ async def on_note(update: Update, context: AchtervangContext) -> int:
             )
         )
         return NOTE
-    context.user_data.pop(_PENDING, None)
+    context.user_state.pop(_PENDING, None)
     alert_id, outcome = pending
     async with runtime.sessionmaker() as session:
         done = await alert_closing.resolve(
             session,
             runtime.config,
             alert_id,
-            context.coach,
+            context.member,
             outcome=outcome,
             note=note,
             now=runtime.clock.now(),
@@ -156,7 +157,7 @@ async def on_note(update: Update, context: AchtervangContext) -> int:
     await message.reply_text(
         tr._(
             "Crisis alert %(code)s is resolved: %(outcome)s. Thank you.",
-            code=done.alert.case_code,
+            code=present(done.alert, "the resolved alert").case_code,
             outcome=tr._(OUTCOMES[outcome]),
         )
     )
@@ -165,19 +166,20 @@ async def on_note(update: Update, context: AchtervangContext) -> int:
 
 
 async def cancel(update: Update, context: AchtervangContext) -> int:
-    context.user_data.pop(_PENDING, None)
-    await update.effective_message.reply_text(
-        context.tr._("Stopped. The alert is not resolved yet.")
-    )
+    context.user_state.pop(_PENDING, None)
+    await message_of(update).reply_text(context.tr._("Stopped. The alert is not resolved yet."))
     return ConversationHandler.END
 
 
 async def nothing_to_cancel(update: Update, context: AchtervangContext) -> None:
-    await update.effective_message.reply_text(context.tr._("There is nothing to cancel."))
+    await message_of(update).reply_text(context.tr._("There is nothing to cancel."))
 
 
 _TEXT = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
-_BUTTON = CallbackQueryHandler(on_button, pattern=f"^{_PREFIX}")
+# Typed as returning any object, as the conversation's handler lists are.
+_BUTTON: CallbackQueryHandler[AchtervangContext, object] = CallbackQueryHandler(
+    on_button, pattern=f"^{_PREFIX}"
+)
 
 with warnings.catch_warnings():
     # Buttons are tracked per chat, not per message, on purpose: one resolve at a time.

@@ -9,6 +9,7 @@ from telegram.ext import CommandHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.long_text import reply_long
+from bot.handlers.required import message_of
 from bot.services.rosters import plans
 from bot.services.rosters.report import build_report
 from bot.texts.roster_report import report_text
@@ -24,7 +25,7 @@ async def show_report(update: Update, context: AchtervangContext) -> None:
     text = report_text(context.tr, report)
     if comparison is not None:
         text += "\n\n" + comparison_text(context.tr, comparison)
-    await reply_long(update.effective_message, text)
+    await reply_long(message_of(update), text)
 
 
 HANDLERS = [CommandHandler("rosterreport", show_report)]

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.required import data_of, message_of, query_of
 from bot.services import parsing
 from bot.services.rosters.input import parse_week
 from bot.services.rosters.store import load_roster
@@ -24,7 +25,7 @@ async def show_roster(update: Update, context: AchtervangContext) -> None:
     asked = " ".join(context.args or [])
     monday = parse_week(asked, today)
     if monday is None:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             tr._(
                 "I don't know which week '%(asked)s' is. Give a week number (1–53), "
                 "'next', or a date, for example /roster 49 or /roster 30-11.",
@@ -33,12 +34,12 @@ async def show_roster(update: Update, context: AchtervangContext) -> None:
         )
         return
     text, keyboard = await _render(context, monday)
-    await update.effective_message.reply_text(text, reply_markup=keyboard)
+    await message_of(update).reply_text(text, reply_markup=keyboard)
 
 
 async def page_roster(update: Update, context: AchtervangContext) -> None:
-    query = update.callback_query
-    monday = parsing.iso_date(query.data.removeprefix(_PREFIX))
+    query = query_of(update)
+    monday = parsing.iso_date(data_of(query).removeprefix(_PREFIX))
     if monday is None or monday.weekday() != 0:
         await query.answer()
         return

@@ -9,14 +9,15 @@ from bot.handlers.context import AchtervangContext
 from bot.handlers.help_command import help_text
 from bot.handlers.menu import register_member_menu
 from bot.handlers.replies import role_label
+from bot.handlers.required import chat_of, message_of, present, user_of
 from bot.i18n import supported
 from bot.services.team.enrolment import Outcome, redeem
 
 
 async def start(update: Update, context: AchtervangContext) -> None:
     tr = context.tr
-    message = update.effective_message
-    if update.effective_chat.type != Chat.PRIVATE:
+    message = message_of(update)
+    if chat_of(update).type != Chat.PRIVATE:
         await message.reply_text(tr._("Please start me in a private chat."))
         return
     coach = context.coach
@@ -40,16 +41,16 @@ async def start(update: Update, context: AchtervangContext) -> None:
     async with runtime.sessionmaker() as session:
         result = await redeem(
             session,
-            telegram_user_id=update.effective_user.id,
+            telegram_user_id=user_of(update).id,
             raw_code="".join(context.args),
             now=runtime.clock.now(),
             rules=runtime.config.enrolment,
-            language=supported(update.effective_user.language_code) if coach is None else None,
+            language=supported(user_of(update).language_code) if coach is None else None,
         )
         await session.commit()
 
     if result.outcome is Outcome.ENROLLED:
-        enrolled = result.coach
+        enrolled = present(result.coach, "the enrolled coach")
         tr = runtime.translator(enrolled.language)
         await message.reply_text(
             tr._(
@@ -63,7 +64,10 @@ async def start(update: Update, context: AchtervangContext) -> None:
         await register_member_menu(context.bot, runtime, enrolled)
     elif result.outcome is Outcome.ALREADY_LINKED:
         await message.reply_text(
-            tr._("This Telegram account is already linked to %(name)s.", name=result.coach.name)
+            tr._(
+                "This Telegram account is already linked to %(name)s.",
+                name=present(result.coach, "the linked coach").name,
+            )
         )
     elif result.outcome is Outcome.EXPIRED:
         await message.reply_text(
@@ -73,7 +77,7 @@ async def start(update: Update, context: AchtervangContext) -> None:
         await message.reply_text(
             tr._(
                 "Too many wrong codes. You can try again after %(time)s.",
-                time=tr.time(result.locked_until),
+                time=tr.time(present(result.locked_until, "the lock's end")),
             )
         )
     else:

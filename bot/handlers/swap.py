@@ -15,6 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.config.duties import Duty
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import reply
+from bot.handlers.required import data_of, message_of, present, query_of
 from bot.i18n import N_, Translator
 from bot.models import Coach, SwapOffer
 from bot.scheduling.jobs import kick
@@ -38,7 +39,7 @@ def piece_text(tr: Translator, duty: Duty, start: datetime, end: datetime) -> st
 
 
 def offer_text(tr: Translator, offer: SwapOffer) -> str:
-    return piece_text(tr, offer.duty, offer.start, offer.end)  # type: ignore[arg-type]
+    return piece_text(tr, offer.duty, offer.start, offer.end)
 
 
 # --- /swap -------------------------------------------------------------------------------
@@ -47,9 +48,9 @@ def offer_text(tr: Translator, offer: SwapOffer) -> str:
 async def list_shifts(update: Update, context: AchtervangContext) -> None:
     runtime, tr = context.runtime, context.tr
     async with runtime.sessionmaker() as session:
-        mine = await swaps.my_shifts(session, runtime.config, context.coach, runtime.clock.now())
+        mine = await swaps.my_shifts(session, runtime.config, context.member, runtime.clock.now())
     text, keyboard = _list_view(tr, mine)
-    await update.effective_message.reply_text(text, reply_markup=keyboard)
+    await message_of(update).reply_text(text, reply_markup=keyboard)
 
 
 def _list_view(tr: Translator, mine: MyShifts) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -82,7 +83,7 @@ def _list_view(tr: Translator, mine: MyShifts) -> tuple[str, InlineKeyboardMarku
 
 
 async def button_pressed(update: Update, context: AchtervangContext) -> None:
-    action, _, argument = update.callback_query.data.removeprefix(_PREFIX).partition(":")
+    action, _, argument = data_of(query_of(update)).removeprefix(_PREFIX).partition(":")
     if action == "offer":
         duty, _, stamp = argument.partition(":")
         if (start := parsing.timestamp(stamp)) is not None:
@@ -95,7 +96,7 @@ async def button_pressed(update: Update, context: AchtervangContext) -> None:
 
 
 async def _offer(update: Update, context: AchtervangContext, duty: str, start: datetime) -> None:
-    runtime, tr, coach = context.runtime, context.tr, context.coach
+    runtime, tr, coach = context.runtime, context.tr, context.member
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
         result = await swaps.offer_shift(session, runtime.config, coach, duty, start, now)
@@ -104,10 +105,10 @@ async def _offer(update: Update, context: AchtervangContext, duty: str, start: d
             return
         # Committed before it is shown, so a quick colleague's press finds it.
         await session.commit()
-        offer = result.offer
+        offer = present(result.offer, "the new offer")
         shown = await post_offer(context, session, coach, offer)
         await session.commit()
-    await update.callback_query.answer()
+    await query_of(update).answer()
     text = tr._(
         "You offered %(shift)s to the team. I will tell you when a colleague takes it over.",
         shift=offer_text(tr, offer),
@@ -117,7 +118,7 @@ async def _offer(update: Update, context: AchtervangContext, duty: str, start: d
             "I could not show the offer to any colleague yet. It stays open; "
             "/swap lets you withdraw it."
         )
-    await update.callback_query.edit_message_text(text)
+    await query_of(update).edit_message_text(text)
 
 
 async def post_offer(
@@ -136,7 +137,11 @@ async def post_offer(
         targets = [(team_chat, runtime.translator())]
     else:
         colleagues = await swaps.recipients(session, offerer)
-        targets = [(c.telegram_user_id, runtime.translator(c.language)) for c in colleagues]
+        targets = [
+            (c.telegram_user_id, runtime.translator(c.language))
+            for c in colleagues
+            if c.telegram_user_id is not None  # recipients() picks only reachable ones
+        ]
     shown = 0
     for chat_id, tr in targets:
         if absent:
@@ -169,7 +174,7 @@ async def post_offer(
 
 
 async def _take(update: Update, context: AchtervangContext, offer_id: int) -> None:
-    runtime, tr, taker = context.runtime, context.tr, context.coach
+    runtime, tr, taker = context.runtime, context.tr, context.member
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
         result = await swaps.take_offer(session, runtime.config, taker, offer_id, now)
@@ -177,8 +182,9 @@ async def _take(update: Update, context: AchtervangContext, offer_id: int) -> No
             await reply(update, refusal_text(tr, result))
             return
         await session.commit()
-    await update.callback_query.answer()
-    offer, offerer = result.offer, result.offerer
+    await query_of(update).answer()
+    offer = present(result.offer, "the offer taken")
+    offerer = present(result.offerer, "the offering coach")
     await _tell(
         context,
         taker,
@@ -212,16 +218,16 @@ async def _take(update: Update, context: AchtervangContext, offer_id: int) -> No
 
 
 async def _withdraw(update: Update, context: AchtervangContext, offer_id: int) -> None:
-    runtime, tr, coach = context.runtime, context.tr, context.coach
+    runtime, tr, coach = context.runtime, context.tr, context.member
     async with runtime.sessionmaker() as session:
         result = await swaps.withdraw_offer(session, coach, offer_id, runtime.clock.now())
         if result.outcome is not Outcome.WITHDRAWN:
             await reply(update, refusal_text(tr, result))
             return
         await session.commit()
-    offer = result.offer
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_text(
+    offer = present(result.offer, "the offer withdrawn")
+    await query_of(update).answer()
+    await query_of(update).edit_message_text(
         tr._("You withdrew your offer of %(shift)s.", shift=offer_text(tr, offer))
     )
     await _update_posts(

@@ -21,6 +21,7 @@ from telegram.ext import (
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import TEAM
 from bot.handlers.replies import reply
+from bot.handlers.required import data_of, message_of, present, query_of
 from bot.i18n import Translator
 from bot.models import Alert, AlertStatus, Coach, Visit
 from bot.scheduling import jobs
@@ -69,7 +70,7 @@ async def _confirm(update: Update, context: AchtervangContext, visit: Visit, edi
     if edit and update.callback_query is not None:
         await update.callback_query.edit_message_text(text, reply_markup=markup)
     else:
-        await update.effective_message.reply_text(text, reply_markup=markup)
+        await message_of(update).reply_text(text, reply_markup=markup)
     await jobs.wake_at_next_deadline(context.application)
 
 
@@ -77,7 +78,7 @@ async def start_visit(update: Update, context: AchtervangContext) -> None:
     runtime, tr = context.runtime, context.tr
     request = parse(context.args or [])
     if request is None:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             tr._(
                 "Use: /visit [CODE] [until 15:30 | 90m] [note for colleagues], for example "
                 "/visit until 15:30 aggression expected. Nothing was started."
@@ -86,14 +87,14 @@ async def start_visit(update: Update, context: AchtervangContext) -> None:
         return
     async with runtime.sessionmaker() as session:
         visit = await visits.start(
-            session, runtime.config, context.coach, request, runtime.clock.now()
+            session, runtime.config, context.member, request, runtime.clock.now()
         )
         await session.commit()
     if isinstance(visit, Refusal):
-        await update.effective_message.reply_text(_refusal(context, visit))
+        await message_of(update).reply_text(_refusal(context, visit))
         return
     if visit.expected_end is None:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             visit_text.ask_length(tr, visit), reply_markup=_markup(visit_text.length_buttons(visit))
         )
         return
@@ -108,7 +109,7 @@ async def _check_out(update: Update, context: AchtervangContext, visit_id: int |
     runtime, tr = context.runtime, context.tr
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
-        result = await visits.check_out(session, context.coach, visit_id, now)
+        result = await visits.check_out(session, context.member, visit_id, now)
         await session.commit()
     if isinstance(result, Refusal):
         await reply(update, _refusal(context, result))
@@ -119,7 +120,7 @@ async def _check_out(update: Update, context: AchtervangContext, visit_id: int |
     if update.callback_query is not None:
         await update.callback_query.answer()
         await update.callback_query.edit_message_reply_markup(None)
-    await update.effective_message.reply_text(text)
+    await message_of(update).reply_text(text)
     await _mark_safe(context, result, now)
     await jobs.wake_at_next_deadline(context.application)
 
@@ -127,7 +128,7 @@ async def _check_out(update: Update, context: AchtervangContext, visit_id: int |
 async def _mark_safe(context: AchtervangContext, result: CheckedOut, now: datetime) -> None:
     """Every safety-alert message on screen now says the coach is back, without buttons."""
     if result.shown and result.alert is not None:
-        name = context.coach.name
+        name = context.member.name
         await _redraw(
             context, result.alert, result.shown, lambda tr: visit_text.safe_line(tr, name, now)
         )
@@ -146,7 +147,7 @@ async def _redraw(
         facts = await card_facts(session, alert, runtime.clock.now())
         coaches = {cid: await session.get(Coach, cid) for _, _, cid in shown}
     for chat_id, message_id, coach_id in shown:
-        tr = runtime.translator(coaches[coach_id].language)
+        tr = runtime.translator(present(coaches[coach_id], "the coach shown it").language)
         text = card(tr, alert, facts)
         if last_line is not None:
             text += "\n\n" + last_line(tr)
@@ -192,14 +193,14 @@ async def _sos(update: Update, context: AchtervangContext, visit_id: int | None)
     runtime, tr = context.runtime, context.tr
     async with runtime.sessionmaker() as session:
         _visit, raised = await visits.sos(
-            session, runtime.config, context.coach, visit_id, runtime.clock.now()
+            session, runtime.config, context.member, visit_id, runtime.clock.now()
         )
         await session.commit()
         if raised is not None:
             await send_claimed(context.bot, runtime, session, raised.claimed)
     if update.callback_query is not None:
         await update.callback_query.answer()
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         tr._(
             "🆘 Safety alert sent to the colleague on duty, with your phone number and "
             "location if shared. Call 112 if you are in danger. Press /back_safe when you "
@@ -213,9 +214,9 @@ async def _sos(update: Update, context: AchtervangContext, visit_id: int | None)
 
 
 async def on_button(update: Update, context: AchtervangContext) -> None:
-    query = update.callback_query
+    query = query_of(update)
     runtime, tr = context.runtime, context.tr
-    parts = query.data.split(":")
+    parts = data_of(query).split(":")
     action = parts[1] if len(parts) > 1 else ""
     if (
         context.coach is None
@@ -240,7 +241,10 @@ async def on_button(update: Update, context: AchtervangContext) -> None:
             await reply(update, _refusal(context, visit))
             return
         await query.answer(
-            tr._("Extended until %(end)s.", end=tr.time(visit.expected_end, visit_text.HHMM))
+            tr._(
+                "Extended until %(end)s.",
+                end=tr.time(present(visit.expected_end, "the new end"), visit_text.HHMM),
+            )
         )
         await _confirm(update, context, visit, edit=False)
     elif action == "len" and len(parts) == 4 and parts[3].isdigit():
@@ -262,14 +266,14 @@ async def overview(update: Update, context: AchtervangContext) -> None:
     runtime, tr = context.runtime, context.tr
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
-        if not await visits_overview.may_overview(session, runtime.config, context.coach, now):
-            await update.effective_message.reply_text(
+        if not await visits_overview.may_overview(session, runtime.config, context.member, now):
+            await message_of(update).reply_text(
                 tr._("Only team leads and the coach on duty see the running home visits.")
             )
             return
         found = await visits_overview.running(session, now)
     if not found:
-        await update.effective_message.reply_text(tr._("No home visits are running."))
+        await message_of(update).reply_text(tr._("No home visits are running."))
         return
     lines = [tr._("Running home visits:")]
     for item in found:
@@ -278,14 +282,14 @@ async def overview(update: Update, context: AchtervangContext) -> None:
             "%(name)s%(about)s until %(end)s",
             name=item.coach.name,
             about=visit_text.about(tr, visit),
-            end=tr.time(visit.expected_end, visit_text.HHMM),
+            end=tr.time(present(visit.expected_end, "a running visit's end"), visit_text.HHMM),
         )
         if visit.alert_id is not None:
             line = "🆘 " + line + " — " + tr._("safety alert raised")
         elif item.overdue:
             line = "⚠️ " + line + " — " + tr._("overdue")
         lines.append(line)
-    await update.effective_message.reply_text("\n".join(lines))
+    await message_of(update).reply_text("\n".join(lines))
 
 
 async def on_location(update: Update, context: AchtervangContext) -> None:

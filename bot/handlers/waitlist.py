@@ -10,6 +10,7 @@ from bot.handlers.access import refused_press
 from bot.handlers.context import AchtervangContext
 from bot.handlers.registry import LEADS
 from bot.handlers.replies import drop_buttons, reply
+from bot.handlers.required import data_of, message_of, query_of
 from bot.i18n import Translator
 from bot.models.waitlist import WaitlistEntry
 from bot.services import parsing
@@ -42,7 +43,7 @@ async def show_waitlist(update: Update, context: AchtervangContext) -> None:
     runtime, tr = context.runtime, context.tr
     now = runtime.clock.now()
     today = runtime.config.local_date(now)
-    lead = context.coach.role in LEADS
+    lead = context.member.role in LEADS
     args = context.args or []
     undecided: list[WaitlistEntry] = []
     async with runtime.sessionmaker() as session:
@@ -65,28 +66,28 @@ async def show_waitlist(update: Update, context: AchtervangContext) -> None:
                 lead=lead,
                 norm_weeks=runtime.config.waitlist.norm_weeks,
             )
-    await update.effective_message.reply_text(text)
+    await message_of(update).reply_text(text)
     # Each referral awaiting a decision comes with its buttons, so the lead decides from here.
     for entry in undecided[:MAX_DECISIONS]:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             referral_line(tr, entry), reply_markup=decision_markup(tr, entry)
         )
 
 
 async def on_decision(update: Update, context: AchtervangContext) -> None:
-    query, runtime, tr = update.callback_query, context.runtime, context.tr
-    if context.coach.role not in LEADS:
+    query, runtime, tr = query_of(update), context.runtime, context.tr
+    if context.member.role not in LEADS:
         await refused_press(context, "waitlist", "role")
         await reply(update, tr._("Only a team lead decides on referrals."))
         return
-    _, answer, raw_id = [*query.data.split(":"), "", ""][:3]
+    _, answer, raw_id = [*data_of(query).split(":"), "", ""][:3]
     entry_id = parsing.row_id(raw_id)
     if answer not in ("yes", "no") or entry_id is None:
         await query.answer()
         return
     async with runtime.sessionmaker() as session:
         result = await waitlist.decide(
-            session, entry_id, answer == "yes", actor=context.coach, now=runtime.clock.now()
+            session, entry_id, answer == "yes", actor=context.member, now=runtime.clock.now()
         )
         await session.commit()
     if isinstance(result, Refused):
@@ -99,14 +100,14 @@ async def on_decision(update: Update, context: AchtervangContext) -> None:
         if answer == "yes"
         else tr._("%(code)s was not accepted onto the waitlist.", code=result.code)
     )
-    await query.edit_message_text(f"{query.message.text}\n\n{done}")
+    await query.edit_message_text(f"{message_of(update).text}\n\n{done}")
 
 
 async def intake(update: Update, context: AchtervangContext) -> None:
     runtime, tr = context.runtime, context.tr
     args = context.args or []
     if len(args) < 2:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             tr._("Use: /intake CODE coach, for example /intake ALM-0417 Anna de Vries.")
         )
         return
@@ -116,14 +117,14 @@ async def intake(update: Update, context: AchtervangContext) -> None:
             runtime.config,
             args[0],
             " ".join(args[1:]),
-            actor=context.coach,
+            actor=context.member,
             now=runtime.clock.now(),
         )
         if isinstance(result, Refused):
-            await update.effective_message.reply_text(refusal_text(tr, result))
+            await message_of(update).reply_text(refusal_text(tr, result))
             return
         await session.commit()
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         tr._(
             "%(code)s is now a family of %(name)s, in phase intake; it left the waitlist.",
             code=result.entry.code,

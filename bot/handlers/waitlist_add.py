@@ -21,6 +21,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.required import data_of, message_of, query_of, text_of
 from bot.handlers.waitlist import decision_markup
 from bot.i18n import Translator
 from bot.models import Coach
@@ -49,17 +50,17 @@ def _buttons(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
 
 
 def _draft(context: AchtervangContext) -> dict:
-    return context.user_data.setdefault(_DRAFT, {})
+    return context.user_state.setdefault(_DRAFT, {})
 
 
 async def start(update: Update, context: AchtervangContext) -> int:
-    context.user_data[_DRAFT] = {}
+    context.user_state[_DRAFT] = {}
     args = context.args or []
     if args:
         return await _take_code(update, context, args[0])
     async with context.runtime.sessionmaker() as session:
         example = await example_code(session, context.runtime.config)
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         context.tr._(
             "Which family? Send the case code, for example %(example)s. /cancel stops.",
             example=example,
@@ -69,7 +70,7 @@ async def start(update: Update, context: AchtervangContext) -> int:
 
 
 async def got_code(update: Update, context: AchtervangContext) -> int:
-    return await _take_code(update, context, update.effective_message.text.strip())
+    return await _take_code(update, context, text_of(message_of(update)).strip())
 
 
 async def _take_code(update: Update, context: AchtervangContext, code: str) -> int:
@@ -79,12 +80,12 @@ async def _take_code(update: Update, context: AchtervangContext, code: str) -> i
     async with runtime.sessionmaker() as session:
         refused = await waitlist.check_referral(session, probe, probe.referral_date)
     if refused is not None:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             refusal_text(tr, refused) + " " + tr._("Send another code, or /cancel.")
         )
         return CODE
     _draft(context)["code"] = code.upper()
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         tr._("When was %(code)s referred? A date like 20-11-2026, or a button.", code=code.upper()),
         reply_markup=_buttons([[(tr._("Today"), "day:0"), (tr._("Yesterday"), "day:1")]]),
     )
@@ -102,9 +103,9 @@ def _referral_day(text: str, today: date) -> date | None:
 async def got_day_text(update: Update, context: AchtervangContext) -> int:
     tr, runtime = context.tr, context.runtime
     today = runtime.config.local_date(runtime.clock.now())
-    day = _referral_day(update.effective_message.text, today)
+    day = _referral_day(text_of(message_of(update)), today)
     if day is None or day > today:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             tr._("That is not a date in the past, like 20-11-2026. Try again, or /cancel.")
         )
         return DAY
@@ -113,15 +114,15 @@ async def got_day_text(update: Update, context: AchtervangContext) -> int:
 
 async def _not_understood(update: Update, context: AchtervangContext, state: int) -> int:
     """A forged or out-of-date button value: said so, nothing taken, same question open."""
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         context.tr._("I didn't understand that. /help lists what you can do.")
     )
     return state
 
 
 async def got_day_button(update: Update, context: AchtervangContext) -> int:
-    await update.callback_query.answer()
-    back = parsing.ascii_int(update.callback_query.data.rsplit(":", 1)[1], 0, 1)
+    await query_of(update).answer()
+    back = parsing.ascii_int(data_of(query_of(update)).rsplit(":", 1)[1], 0, 1)
     if back is None:
         return await _not_understood(update, context, DAY)
     today = context.runtime.config.local_date(context.runtime.clock.now())
@@ -130,17 +131,17 @@ async def got_day_button(update: Update, context: AchtervangContext) -> int:
 
 async def _take_day(update: Update, context: AchtervangContext, day: date) -> int:
     _draft(context)["day"] = day.isoformat()
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         context.tr._("Who referred the family (for example Wijkteam Noord)? Send - if unknown.")
     )
     return REFERRER
 
 
 async def got_referrer(update: Update, context: AchtervangContext) -> int:
-    text = update.effective_message.text.strip()[:120]
+    text = text_of(message_of(update)).strip()[:120]
     _draft(context)["referrer"] = None if text in ("", "-") else text
     tr = context.tr
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         tr._("How complex is the family's situation, from 1 (least) to 5 (most)?"),
         reply_markup=_buttons([[(str(n), f"cx:{n}") for n in range(1, 6)]]),
     )
@@ -148,13 +149,13 @@ async def got_referrer(update: Update, context: AchtervangContext) -> int:
 
 
 async def got_complexity(update: Update, context: AchtervangContext) -> int:
-    query, tr = update.callback_query, context.tr
+    query, tr = query_of(update), context.tr
     await query.answer()
-    complexity = parsing.ascii_int(query.data.rsplit(":", 1)[1], 1, 5)
+    complexity = parsing.ascii_int(data_of(query).rsplit(":", 1)[1], 1, 5)
     if complexity is None:
         return await _not_understood(update, context, COMPLEXITY)
     _draft(context)["complexity"] = complexity
-    await query.message.reply_text(
+    await message_of(update).reply_text(
         tr._("Yearly cost band for the municipality, from 1 (lowest) to 4 (highest)?"),
         reply_markup=_buttons([[(str(n), f"cost:{n}") for n in range(1, 5)]]),
     )
@@ -162,13 +163,13 @@ async def got_complexity(update: Update, context: AchtervangContext) -> int:
 
 
 async def got_cost(update: Update, context: AchtervangContext) -> int:
-    query, tr = update.callback_query, context.tr
+    query, tr = query_of(update), context.tr
     await query.answer()
-    cost = parsing.ascii_int(query.data.rsplit(":", 1)[1], 1, 4)
+    cost = parsing.ascii_int(data_of(query).rsplit(":", 1)[1], 1, 4)
     if cost is None:
         return await _not_understood(update, context, COST)
     _draft(context)["cost"] = cost
-    await query.message.reply_text(
+    await message_of(update).reply_text(
         tr._("Is there a safety concern?"),
         reply_markup=_buttons([[(tr._(CONCERN_NAMES[c]), f"sc:{c.value}")] for c in Concern]),
     )
@@ -176,9 +177,9 @@ async def got_cost(update: Update, context: AchtervangContext) -> int:
 
 
 async def got_concern(update: Update, context: AchtervangContext) -> int:
-    query, runtime, tr = update.callback_query, context.runtime, context.tr
+    query, runtime, tr = query_of(update), context.runtime, context.tr
     await query.answer()
-    concern = query.data.rsplit(":", 1)[1]
+    concern = data_of(query).rsplit(":", 1)[1]
     if concern not in {c.value for c in Concern}:
         return await _not_understood(update, context, CONCERN)
     _draft(context)["concern"] = concern
@@ -187,7 +188,7 @@ async def got_concern(update: Update, context: AchtervangContext) -> int:
     rows = (
         [[(tr._("%(name)s (bureaudienst today)", name=default.name), "ct:day")]] if default else []
     )
-    await query.message.reply_text(
+    await message_of(update).reply_text(
         tr._(
             "Who on the team is the family's contact person while it waits? Send a name, "
             "or take today's bureaudienst."
@@ -199,11 +200,11 @@ async def got_concern(update: Update, context: AchtervangContext) -> int:
 
 async def got_contact_name(update: Update, context: AchtervangContext) -> int:
     runtime, tr = context.runtime, context.tr
-    text = update.effective_message.text.strip()
+    text = text_of(message_of(update)).strip()
     async with runtime.sessionmaker() as session:
         found = await waitlist.match_team_member(session, text)
     if isinstance(found, Refused):
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             refusal_text(tr, found) + " " + tr._("Try again, or /cancel.")
         )
         return CONTACT
@@ -211,13 +212,13 @@ async def got_contact_name(update: Update, context: AchtervangContext) -> int:
 
 
 async def got_contact_button(update: Update, context: AchtervangContext) -> int:
-    await update.callback_query.answer()
+    await query_of(update).answer()
     return await _save(update, context, None)
 
 
 async def _save(update: Update, context: AchtervangContext, contact: Coach | None) -> int:
     runtime, tr = context.runtime, context.tr
-    draft = context.user_data.pop(_DRAFT, {})
+    draft = context.user_state.pop(_DRAFT, {})
     concern = Concern(draft["concern"])
     referral = Referral(
         code=draft["code"],
@@ -228,7 +229,7 @@ async def _save(update: Update, context: AchtervangContext, contact: Coach | Non
         concern=concern,
     )
     now = runtime.clock.now()
-    message = update.effective_message
+    message = message_of(update)
     async with runtime.sessionmaker() as session:
         entry = await waitlist.add(
             session, runtime.config, referral, actor=context.coach, now=now, contact=contact
@@ -262,10 +263,8 @@ def _saved(tr: Translator, entry: WaitlistEntry) -> dict:
 
 
 async def cancel(update: Update, context: AchtervangContext) -> int:
-    context.user_data.pop(_DRAFT, None)
-    await update.effective_message.reply_text(
-        context.tr._("Stopped. Nothing was put on the waitlist.")
-    )
+    context.user_state.pop(_DRAFT, None)
+    await message_of(update).reply_text(context.tr._("Stopped. Nothing was put on the waitlist."))
     return ConversationHandler.END
 
 

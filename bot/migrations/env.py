@@ -40,7 +40,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
     else:
-        asyncio.run(_run_async(config.get_main_option("sqlalchemy.url")))
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("alembic has neither a connection nor sqlalchemy.url")
+        asyncio.run(_run_async(url))
 
 
 if context.is_offline_mode():

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.config.duties import Duty  # one of DUTIES: the writers take it from there
 from bot.models.base import Base, UTCDateTime, str_enum
 
 
@@ -25,7 +26,7 @@ class RosterOverride(Base):
     __table_args__ = (Index("ix_roster_overrides_duty_start", "duty", "start"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    duty: Mapped[str] = mapped_column(String(20))
+    duty: Mapped[Duty] = mapped_column(String(20))
     coach_id: Mapped[int] = mapped_column(ForeignKey("coaches.id"))
     start: Mapped[datetime] = mapped_column(UTCDateTime)
     end: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -59,7 +60,7 @@ class SwapOffer(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    duty: Mapped[str] = mapped_column(String(20))
+    duty: Mapped[Duty] = mapped_column(String(20))
     start: Mapped[datetime] = mapped_column(UTCDateTime)
     end: Mapped[datetime] = mapped_column(UTCDateTime)
     offered_by_id: Mapped[int] = mapped_column(ForeignKey("coaches.id"), index=True)

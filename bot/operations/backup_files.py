@@ -84,6 +84,8 @@ def _sqlite_backup(url: URL, target: Path) -> None:
 
 
 def _sqlite_restore(source: Path, url: URL) -> None:
+    if url.database is None:
+        raise ValueError("a restore needs an SQLite file, not an in-memory database")
     prepare_sqlite_file(url.database)
     try:
         backup_db = sqlite3.connect(_read_only(str(source)), uri=True)

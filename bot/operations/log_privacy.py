@@ -14,8 +14,8 @@ def exception_outline(error: BaseException) -> str:
     frames = traceback.extract_tb(error.__traceback__)
     # Where in our code it went wrong says most; the library frames below it say how.
     ours = [f for f in frames if "/bot/" in f.filename and "site-packages" not in f.filename]
-    frames = (ours[-4:] + frames[-1:]) if ours else frames[-4:]
-    where = " < ".join(f"{_short(f.filename)}:{f.lineno} in {f.name}" for f in reversed(frames))
+    shown = (ours[-4:] + frames[-1:]) if ours else frames[-4:]
+    where = " < ".join(f"{_short(f.filename)}:{f.lineno} in {f.name}" for f in reversed(shown))
     cause = error.__cause__ or error.__context__
     origin = f" (from {type(cause).__module__}.{type(cause).__name__})" if cause else ""
     return f"{type(error).__name__}{origin}" + (f" at {where}" if where else "")

@@ -8,10 +8,9 @@ from contextlib import AsyncExitStack
 from types import TracebackType
 from typing import Self
 
-from telegram.ext import Application
-
 from bot import schema
 from bot.app import build_application
+from bot.application_type import TeamApplication
 from bot.config.team import TeamConfig
 from bot.db import make_engine, make_sessionmaker
 from bot.demo_data import DemoDataRefused, load_demo_data
@@ -54,7 +53,7 @@ class Sandbox:
             extend_app=lambda app: install(app, self._context),
         )
         self._context.standin = self.standin
-        self.application: Application | None = None
+        self.application: TeamApplication | None = None
         self._serving = AsyncExitStack()
 
     @property

@@ -55,7 +55,9 @@ async def card_facts(session: AsyncSession, alert: Alert, now: datetime) -> Card
     case = await session.get(Case, alert.case_id) if alert.case_id else None
     own_id, backup_id = (case.coach_id, case.backup_coach_id) if case else (None, None)
     coaches = await _coaches(session, [alert.reporter_id, own_id, backup_id])
-    reporter, own, backup = (coaches.get(i) for i in (alert.reporter_id, own_id, backup_id))  # type: ignore[arg-type]
+    reporter = coaches.get(alert.reporter_id)
+    own = coaches.get(own_id) if own_id is not None else None
+    backup = coaches.get(backup_id) if backup_id is not None else None
     absent = own is not None and await is_absent(session, own.id, now)
     return CardFacts(
         case=case,
@@ -151,6 +153,8 @@ async def resolve_reminder(
     found = await session.get(Alert, row.payload["alert_id"])
     if found is None or found.status != AlertStatus.TAKEN or found.taken_by_id != row.coach_id:
         return Obsolete("resolved already")
+    if found.taken_at is None:  # a taken alert always has its time; the type cannot say so
+        return Obsolete("not taken")
     return Text(
         [
             tr._(
@@ -168,6 +172,8 @@ async def alert_summary(
 ) -> Outcome:
     found = await session.get(Alert, row.payload["alert_id"])
     if found is None or found.status != AlertStatus.RESOLVED or found.outcome not in OUTCOMES:
+        return Obsolete("not resolved")
+    if found.resolved_at is None:  # a resolved alert always has its time
         return Obsolete("not resolved")
     taker = await session.get(Coach, found.taken_by_id) if found.taken_by_id else None
     return Text(

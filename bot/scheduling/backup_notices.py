@@ -85,6 +85,8 @@ async def cover_request(
     if isinstance(found, Obsolete):
         return found
     cover, absence, case, own = found
+    if cover.deadline is None:  # an asked cover always has one (backup_round.ask)
+        return Obsolete("no deadline")
     lines = [
         tr._(
             "Back-up request for family %(code)s: %(name)s is %(kind)s %(period)s. "

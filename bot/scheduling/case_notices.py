@@ -59,6 +59,8 @@ async def case_reminder(
     today = now.astimezone(config.tz).date()
     if today != day:
         return Obsolete("a morning reminder is only useful that day")
+    if row.coach_id is None:  # planned per coach, so never
+        return Obsolete("no coach")
     due = await due_for(session, config.cases, row.coach_id, today)
     if not due:
         return Obsolete("nothing due")
@@ -70,10 +72,13 @@ def reminder_text(tr: Translator, due: Due, today: date) -> str:
     if due.evaluations:
         lines += ["", tr._("Evaluations:")]
         for case in due.evaluations:
-            when = tr.date(case.next_evaluation, DAY)
-            if case.next_evaluation < today:
+            evaluation = case.next_evaluation
+            if evaluation is None:  # due_for lists only cases with a date
+                continue
+            when = tr.date(evaluation, DAY)
+            if evaluation < today:
                 lines.append(tr._("%(code)s: overdue since %(day)s", code=case.code, day=when))
-            elif case.next_evaluation == today:
+            elif evaluation == today:
                 lines.append(tr._("%(code)s: today", code=case.code))
             else:
                 lines.append(tr._("%(code)s: on %(day)s", code=case.code, day=when))

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import ExtBot
 
+from bot.application_type import TeamBot
 from bot.models import Alert, AlertStatus, Coach, OutboxMessage, OutboxStatus
 from bot.runtime import Runtime
 from bot.scheduling import outbox, second_channel
@@ -54,7 +54,7 @@ class Unreachable(Exception):
     no Telegram account linked)."""
 
 
-async def dispatch_due(bot: ExtBot, runtime: Runtime) -> int:
+async def dispatch_due(bot: TeamBot, runtime: Runtime) -> int:
     """Sends everything due now, including what sending adds (an unreachable coach's report
     goes out in the same tick); returns how many rows were handled."""
     handled = 0
@@ -71,7 +71,7 @@ async def dispatch_due(bot: ExtBot, runtime: Runtime) -> int:
 
 
 async def send_claimed(
-    bot: ExtBot, runtime: Runtime, session: AsyncSession, rows: Iterable[OutboxMessage]
+    bot: TeamBot, runtime: Runtime, session: AsyncSession, rows: Iterable[OutboxMessage]
 ) -> None:
     """Sends messages the caller stored already claimed and committed (a new crisis alert's
     first step), in the caller's session: the rows as stored, and what the caller loaded to
@@ -95,7 +95,7 @@ async def send_claimed(
             return
 
 
-async def _deliver_all(bot: ExtBot, runtime: Runtime, rows: list[OutboxMessage]) -> None:
+async def _deliver_all(bot: TeamBot, runtime: Runtime, rows: list[OutboxMessage]) -> None:
     gate = asyncio.Semaphore(CONCURRENT_SENDS)
     turns = asyncio.Lock()
 
@@ -107,7 +107,7 @@ async def _deliver_all(bot: ExtBot, runtime: Runtime, rows: list[OutboxMessage])
 
 
 async def _deliver(
-    bot: ExtBot, runtime: Runtime, claimed: OutboxMessage, turns: asyncio.Lock
+    bot: TeamBot, runtime: Runtime, claimed: OutboxMessage, turns: asyncio.Lock
 ) -> None:
     async with runtime.sessionmaker() as session:
         # As claimed and committed: no need to read it again.
@@ -139,7 +139,11 @@ async def _turn(turns: asyncio.Lock) -> AsyncIterator[None]:
 
 
 async def _send_row(
-    bot: ExtBot, runtime: Runtime, session: AsyncSession, row: OutboxMessage, urgent: bool = False
+    bot: TeamBot,
+    runtime: Runtime,
+    session: AsyncSession,
+    row: OutboxMessage,
+    urgent: bool = False,
 ) -> None:
     """Renders and sends one claimed row and settles it in the session; the caller commits."""
     if row.status != OutboxStatus.SENDING:
@@ -220,6 +224,8 @@ async def _closed_meanwhile(session: AsyncSession, row: OutboxMessage, now: date
     write lock does."""
     if row.kind != ALERT_KIND or row.status != OutboxStatus.SENT or row.message_id is None:
         return
+    if row.coach_id is None:  # an alert message always goes to a coach
+        return
     await session.flush()
     alert_id = row.payload["alert_id"]
     status = await session.scalar(_ALERT_STATUS, {"id": alert_id})
@@ -235,7 +241,7 @@ def _chat_of(row: OutboxMessage, coach: Coach | None) -> int:
     return coach.telegram_user_id
 
 
-async def _send(bot: ExtBot, chat_id: int, text: Text, urgent: bool) -> int:
+async def _send(bot: TeamBot, chat_id: int, text: Text, urgent: bool) -> int:
     message_id = 0
     priority = URGENT if urgent else None
     for number, part in enumerate(text.parts, start=1):
@@ -254,7 +260,7 @@ async def _send(bot: ExtBot, chat_id: int, text: Text, urgent: bool) -> int:
     return message_id
 
 
-async def _edit(bot: ExtBot, chat_id: int, edit: Edit) -> None:
+async def _edit(bot: TeamBot, chat_id: int, edit: Edit) -> None:
     try:
         await bot.edit_message_text(edit.text, chat_id=chat_id, message_id=edit.message_id)
     except BadRequest as exc:

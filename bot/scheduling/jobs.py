@@ -11,8 +11,9 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.ext import Application, ContextTypes
+from telegram.ext import ContextTypes
 
+from bot.application_type import TeamApplication
 from bot.config.team import TeamConfig
 from bot.operations.status import STATUS
 from bot.runtime import Runtime
@@ -41,7 +42,7 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     await run_tick(context.application)
 
 
-async def run_tick(application: Application) -> None:
+async def run_tick(application: TeamApplication) -> None:
     """Plans coming roster notices, then sends what is due."""
     # A kick and the repeating tick may coincide; planning the same notices twice at once
     # would be harmless (keys), but is wasted work.
@@ -62,7 +63,7 @@ async def alert_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     STATUS.ticked()  # for /readyz and the heartbeat: the scheduler is alive
 
 
-async def run_alert_tick(application: Application) -> None:
+async def run_alert_tick(application: TeamApplication) -> None:
     """Escalates alerts whose step went unanswered, then sends what is due."""
     # The repeating tick and a deadline wake-up may coincide; on SQLite (no row locks) both
     # could escalate the same alert.
@@ -96,7 +97,7 @@ async def run_alert_tick(application: Application) -> None:
 
 
 async def wake_at_next_deadline(
-    application: Application, handled_until: datetime | None = None
+    application: TeamApplication, handled_until: datetime | None = None
 ) -> None:
     """The repeating alert tick is the backstop; the earliest escalation deadline wakes the
     scheduler itself, so a step fires on time instead of up to a tick late, without polling
@@ -118,7 +119,7 @@ async def wake_at_next_deadline(
 
 
 async def _update_then_send(
-    application: Application,
+    application: TeamApplication,
     update: Callable[[AsyncSession, TeamConfig, datetime], Awaitable[Any]],
     failure: str,
     batch: int | None = None,
@@ -142,7 +143,7 @@ async def _update_then_send(
         await dispatch_due(application.bot, runtime)
 
 
-async def install(application: Application) -> None:
+async def install(application: TeamApplication) -> None:
     """Called once at start-up, before polling starts."""
     runtime: Runtime = application.bot_data["runtime"]
     await run_recovery(application)
@@ -162,7 +163,7 @@ async def install(application: Application) -> None:
     install_recovery(application)
 
 
-def kick(application: Application) -> None:
+def kick(application: TeamApplication) -> None:
     """Runs a tick now (after a roster change), without waiting for the next one."""
     runtime: Runtime = application.bot_data["runtime"]
     if runtime.tick_seconds is not None and application.job_queue is not None:

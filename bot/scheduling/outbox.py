@@ -215,8 +215,10 @@ async def _in_turns(session: AsyncSession, rows: list[OutboxMessage]) -> list[Ou
     """The pick's order again (RETURNING keeps none): urgent first, then in turns per
     reporter, the dispatcher sending them in this order."""
     alert_ids = {row.payload.get("alert_id") for row in rows} - {None}
-    found = await session.execute(_REPORTERS, {"ids": list(alert_ids)}) if alert_ids else []
-    reporter: dict[int, int] = {alert_id: reporter_id for alert_id, reporter_id in found}
+    reporter: dict[int | None, int] = {}
+    if alert_ids:
+        found = await session.execute(_REPORTERS, {"ids": list(alert_ids)})
+        reporter.update((alert_id, reporter_id) for alert_id, reporter_id in found)
     turns: dict[int | None, int] = {}
     ranked = []
     for row in sorted(rows, key=lambda r: (r.due_at, r.id)):

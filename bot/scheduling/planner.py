@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -93,8 +94,8 @@ class Planner:
         self.session, self.config, self.now = session, config, now
         self.added = 0
 
-    async def _add(self, **fields: object) -> None:
-        if await enqueue(self.session, now=self.now, **fields):  # type: ignore[arg-type]
+    async def _add(self, **fields: Any) -> None:
+        if await enqueue(self.session, now=self.now, **fields):
             self.added += 1
 
     async def plan(self) -> int:

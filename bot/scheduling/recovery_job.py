@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import ContextTypes
 
+from bot.application_type import TeamApplication
 from bot.operations.recovery import recover_gone
 from bot.runtime import Runtime
 
@@ -22,7 +23,7 @@ async def recovery_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         log.exception("recovering interrupted sends failed")
 
 
-async def run_recovery(application: Application) -> None:
+async def run_recovery(application: TeamApplication) -> None:
     runtime: Runtime = application.bot_data["runtime"]
     async with runtime.sessionmaker() as session:
         recovered = await recover_gone(session, runtime.clock.now())
@@ -35,7 +36,7 @@ async def run_recovery(application: Application) -> None:
         )
 
 
-def install_recovery(application: Application) -> None:
+def install_recovery(application: TeamApplication) -> None:
     if application.job_queue is not None:
         application.job_queue.run_repeating(
             recovery_job,

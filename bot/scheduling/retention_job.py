@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import time
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import ContextTypes
 
+from bot.application_type import TeamApplication
 from bot.runtime import Runtime
 from bot.services.cases.retention import purge
 
@@ -20,7 +21,7 @@ async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await run_retention(context.application)
 
 
-async def run_retention(application: Application) -> int:
+async def run_retention(application: TeamApplication) -> int:
     """Purges what is due; returns how many cases were purged."""
     runtime: Runtime = application.bot_data["runtime"]
     now = runtime.clock.now()
@@ -42,8 +43,10 @@ async def run_retention(application: Application) -> int:
     return len(purged)
 
 
-def install_retention(application: Application) -> None:
+def install_retention(application: TeamApplication) -> None:
     runtime: Runtime = application.bot_data["runtime"]
+    if application.job_queue is None:
+        return
     application.job_queue.run_daily(
         retention_job,
         time=RUN_AT.replace(tzinfo=runtime.config.tz),

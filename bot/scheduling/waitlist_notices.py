@@ -91,7 +91,9 @@ async def plan_waitlist(planner: Planner) -> None:
         )
 
 
-async def _plan_passing(planner: Planner, passing: dict[tuple[int, datetime], list[_Passing]]):
+async def _plan_passing(
+    planner: Planner, passing: dict[tuple[int, datetime], list[_Passing]]
+) -> None:
     """Entries passing a threshold at the same moment reach a lead as one message (a first
     start or an import finds many at once). Each entry's own key is stored too, as a marker
     that is never sent itself, so the next tick does not tell it again."""

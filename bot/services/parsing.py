@@ -34,8 +34,8 @@ def row_ids(raws: list[str], count: int) -> list[int] | None:
     """Exactly `count` row ids, or None."""
     if len(raws) != count:
         return None
-    ids = [row_id(raw) for raw in raws]
-    return None if any(value is None for value in ids) else ids  # type: ignore[return-value]
+    ids = [value for value in map(row_id, raws) if value is not None]
+    return ids if len(ids) == count else None
 
 
 def timestamp(raw: str | None) -> datetime | None:

@@ -154,7 +154,8 @@ def attach_reply(chat: ChatState, params: dict[str, Any], content: dict) -> None
         reply = {"message_id": params["reply_to_message_id"]}
     if not isinstance(reply, dict):
         return
-    original = chat.messages.get(reply.get("message_id"))  # type: ignore[arg-type]
+    message_id = reply.get("message_id")
+    original = chat.messages.get(message_id) if message_id is not None else None
     if original is not None:
         content["reply_to_message"] = {
             k: v for k, v in copy.deepcopy(original).items() if k != "reply_to_message"
@@ -285,7 +286,8 @@ def _set_optional(message: dict, key: str, value: Any) -> None:
 
 
 def delete_message(world: World, params: dict[str, Any], uploads: dict[str, Upload]) -> bool:
-    chat = world.chats.get(params.get("chat_id"))  # type: ignore[arg-type]
+    chat_id = params.get("chat_id")
+    chat = world.chats.get(chat_id) if chat_id is not None else None
     if chat is None:
         raise bad_request("chat not found")
     if params.get("message_id") not in chat.messages:
@@ -390,7 +392,8 @@ def send_chat_action(world: World, params: dict[str, Any], uploads: dict[str, Up
 
 
 def get_chat(world: World, params: dict[str, Any], uploads: dict[str, Upload]) -> dict:
-    chat = world.chats.get(params.get("chat_id"))  # type: ignore[arg-type]
+    chat_id = params.get("chat_id")
+    chat = world.chats.get(chat_id) if chat_id is not None else None
     if chat is None:
         raise bad_request("chat not found")
     gifts = ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription")

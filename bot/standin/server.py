@@ -73,14 +73,15 @@ async def _poll(world: World, request: web.Request, params: dict, uploads: dict)
     transport = request.transport
     peer = transport.get_extra_info("peername")[:2] if transport is not None else ("?", 0)
     for other, other_peer in list(world.polls_waiting.items()):
-        if not other.is_closing():  # type: ignore[attr-defined]
+        if not other.is_closing():
             world.poll_overlaps.append((other_peer, peer))
     if transport is not None:
         world.polls_waiting[transport] = peer
     try:
         return await _answer(world, "getUpdates", params, uploads)
     finally:
-        world.polls_waiting.pop(transport, None)
+        if transport is not None:
+            world.polls_waiting.pop(transport, None)
 
 
 class _Dropped(Exception):

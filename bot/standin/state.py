@@ -105,7 +105,7 @@ class World:
         self.poll_generation = 0
         # getUpdates requests being answered, by the client's address; a getUpdates arriving
         # while one from another, still connected client waits is an overlap: two pollers.
-        self.polls_waiting: dict[object, tuple[str, int]] = {}
+        self.polls_waiting: dict[asyncio.BaseTransport, tuple[str, int]] = {}
         self.poll_overlaps: list[tuple[tuple[str, int], tuple[str, int]]] = []
         self.events: list[dict] = []
         self.commands: dict[tuple[str, str], list[dict]] = {}
@@ -261,7 +261,7 @@ class World:
         """The user edits a message they sent: Telegram sends an edited_message update."""
         chat = self.chats.get(chat_id)
         message = chat.messages.get(message_id) if chat else None
-        if message is None or message["from"]["id"] != user_id:
+        if chat is None or message is None or message["from"]["id"] != user_id:
             raise ValueError(f"user {user_id} sent no message {message_id} in chat {chat_id}")
         if not text.strip():
             raise ValueError("Telegram clients do not send empty messages")
@@ -372,7 +372,7 @@ class World:
     def store_file(self, filename: str, mime_type: str, content: bytes) -> dict:
         number = len(self.files) + 1
         suffix = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
-        file = {
+        file: dict[str, Any] = {
             "file_id": f"BQACAgQAAxkDAAI{number:08d}",
             "file_unique_id": f"AgAD{number:06d}",
             "file_name": filename,

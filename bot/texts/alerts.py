@@ -87,6 +87,8 @@ def card(tr: Translator, alert: Alert, facts: CardFacts) -> str:
 
 
 def taken_line(tr: Translator, name: str, alert: Alert) -> str:
+    if alert.taken_at is None:  # set in the same update as the taker
+        raise ValueError(f"alert {alert.id} is not taken")
     return tr._(
         "✅ Taken by %(name)s at %(when)s.", name=name, when=tr.datetime(alert.taken_at, WHEN)
     )

@@ -131,6 +131,8 @@ def ask_length(tr: Translator, visit: Visit) -> str:
 
 
 def reminder(tr: Translator, visit: Visit) -> str:
+    if visit.expected_end is None:  # reminders are planned from it
+        raise ValueError(f"visit {visit.id} has no end")
     return tr._(
         "Your home visit%(about)s ends at %(end)s. Back safely? Press Safely back, or extend.",
         about=about(tr, visit),
@@ -139,6 +141,8 @@ def reminder(tr: Translator, visit: Visit) -> str:
 
 
 def last_call(tr: Translator, visit: Visit, alarm: datetime) -> str:
+    if visit.expected_end is None:  # the last call is planned from it
+        raise ValueError(f"visit {visit.id} has no end")
     return tr._(
         "You have not checked out of your home visit%(about)s (until %(end)s). Are you safe? "
         "Press Safely back now, or the colleague on duty is alerted at %(when)s.",

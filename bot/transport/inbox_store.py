@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import rowcount
 from bot.models import InboxUpdate
 
 # Replays after which an update that keeps being cut short (the process dying while it is
@@ -100,4 +101,4 @@ async def prune(session: AsyncSession, now: datetime, retention: timedelta) -> i
             InboxUpdate.handled_at < now - retention, InboxUpdate.update_id < newest
         )
     )
-    return result.rowcount or 0
+    return rowcount(result) or 0

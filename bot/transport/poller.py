@@ -23,8 +23,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
-from telegram.ext import Application
 
+from bot.application_type import TeamApplication
 from bot.runtime import Runtime
 from bot.transport import inbox_store as inbox
 
@@ -44,7 +44,7 @@ class InboxPoller:
     it is the active one."""
 
     def __init__(
-        self, application: Application, runtime: Runtime, *, poll_timeout: int = POLL_TIMEOUT
+        self, application: TeamApplication, runtime: Runtime, *, poll_timeout: int = POLL_TIMEOUT
     ) -> None:
         self._app = application
         self._runtime = runtime
@@ -118,7 +118,9 @@ class InboxPoller:
             except InvalidToken:
                 raise
             except RetryAfter as exc:
-                await asyncio.sleep(exc.retry_after.total_seconds())
+                # Seconds as an int unless PTB_TIMEDELTA is set (PTB 22's transition).
+                wait = exc.retry_after
+                await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta) else wait)
                 continue
             except TelegramError as exc:
                 failures += 1
@@ -215,7 +217,7 @@ class InboxPoller:
 
 @asynccontextmanager
 async def serving(
-    application: Application, runtime: Runtime, *, poll_timeout: int = POLL_TIMEOUT
+    application: TeamApplication, runtime: Runtime, *, poll_timeout: int = POLL_TIMEOUT
 ) -> AsyncIterator[InboxPoller]:
     """The steps of PTB's run_polling, with the inbox in place of its Updater."""
     await application.initialize()

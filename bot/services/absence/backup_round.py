@@ -367,7 +367,9 @@ async def tick(session: AsyncSession, config: TeamConfig, now: datetime) -> None
         await finish(session, absence, now)
 
 
-async def uncovered(session: AsyncSession, config: TeamConfig, absence: AbsenceRecord, now):
+async def uncovered(
+    session: AsyncSession, config: TeamConfig, absence: AbsenceRecord, now: datetime
+) -> list[Case]:
     """The absent coach's active families with neither a request out nor a cover."""
     result = []
     for case in await families(session, config, absence.coach_id, now):

@@ -53,7 +53,9 @@ def order_candidates(pool: list[Candidate]) -> list[Candidate]:
     return fixed + rest
 
 
-async def families(session: AsyncSession, config: TeamConfig, coach_id: int, now: datetime):
+async def families(
+    session: AsyncSession, config: TeamConfig, coach_id: int, now: datetime
+) -> list[Case]:
     return list(
         await session.scalars(
             select(Case)
@@ -81,7 +83,7 @@ async def _live_counts(session: AsyncSession) -> dict[int, int]:
         .where(CaseCover.status.in_(LIVE), CaseCover.released_at.is_(None))
         .group_by(CaseCover.coach_id)
     )
-    return dict(rows.all())  # type: ignore[arg-type]
+    return dict(rows.tuples().all())
 
 
 async def candidates(

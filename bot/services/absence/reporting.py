@@ -81,10 +81,12 @@ def parse_request(words: list[str], today: date) -> Request | Refusal:
     dates = words[kind_at + 1 :]
     if len(dates) > 2:
         return Refusal(Problem.USAGE)
-    parsed = [parse_day(text, today) for text in dates]
-    for text, day in zip(dates, parsed, strict=True):
+    parsed: list[date] = []
+    for text in dates:
+        day = parse_day(text, today)
         if day is None:
             return Refusal(Problem.BAD_DATE, text)
+        parsed.append(day)
     first = parsed[0] if parsed else today
     if len(parsed) == 2:
         last: date | None = parsed[1]

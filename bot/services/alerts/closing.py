@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.team import TeamConfig
+from bot.db import rowcount
 from bot.i18n import N_
 from bot.models import ALERT_SAFETY, Alert, AlertStatus, Coach
 from bot.scheduling.outbox import enqueue
@@ -134,7 +135,7 @@ async def resolve(
         .values(status=AlertStatus.RESOLVED, resolved_at=now, outcome=outcome, note=note)
     )
     await session.refresh(alert)
-    if done.rowcount != 1:
+    if rowcount(done) != 1:
         return Resolution(Closed.NOT_TAKEN, alert)
     audit.record(
         session,
@@ -211,7 +212,7 @@ async def end_safety(session: AsyncSession, alert_id: int, now: datetime) -> boo
         )
         .values(status=AlertStatus.RESOLVED, resolved_at=now, outcome="safe", next_deadline=None)
     )
-    if done.rowcount != 1:
+    if rowcount(done) != 1:
         return False
     audit.record(session, at=now, action="alert.safe", outcome="safe", detail=f"alert {alert_id}")
     await session.flush()

@@ -73,7 +73,7 @@ async def take_in(
         _record(session, reporter, joined.case_code, now, "alert.joined", f"alert {joined.id}")
         return Intake(Taken.JOINED, joined)
     recent = await session.scalar(_RAISED_SINCE, {"reporter": reporter.id, "since": now - _MINUTE})
-    if recent >= config.alerts.max_new_per_minute:
+    if (recent or 0) >= config.alerts.max_new_per_minute:
         _record(session, reporter, code.upper(), now, "alert.refused", "over the ceiling")
         return Intake(Taken.REFUSED)
     raised = await raise_and_claim(

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.team import TeamConfig
+from bot.db import rowcount
 from bot.models import (
     ALERT_CRISIS,
     ALERT_SAFETY,
@@ -184,7 +185,7 @@ async def _raise(
         detail=f"alert {alert.id}" + ("" if case or safety else ", unknown code"),
     )
     metrics.alert_raised()
-    loaded = [case, *resolved.coaches]
+    loaded: list[object] = [case, *resolved.coaches]
     if first is None:
         await advance(session, config, alert, now)  # gives up at once
         return Raised(alert, [], loaded)
@@ -236,7 +237,7 @@ async def take(session: AsyncSession, alert_id: int, coach: Coach, now: datetime
         .values(status=AlertStatus.TAKEN, taken_by_id=coach.id, taken_at=now, next_deadline=None)
     )
     await session.refresh(alert)
-    if claimed.rowcount != 1:
+    if rowcount(claimed) != 1:
         taker = await session.get(Coach, alert.taken_by_id) if alert.taken_by_id else None
         outcome = Outcome.ALREADY_TAKEN if taker is not None else Outcome.CLOSED
         return Answer(outcome, alert, taker)
@@ -314,8 +315,9 @@ async def recipient_unreachable(
     if recipient is None:
         return False
     alert = await session.get(Alert, recipient.alert_id, with_for_update=True)
-    current = alert is not None and (alert.round, alert.step) == (recipient.round, recipient.step)
-    if not current or alert.status != AlertStatus.OPEN:
+    if alert is None or (alert.round, alert.step) != (recipient.round, recipient.step):
+        return False
+    if alert.status != AlertStatus.OPEN:
         return False
     recipient.declined_at = recipient.declined_at or now
     audit.record(

@@ -79,4 +79,8 @@ async def shown(session: AsyncSession, alert_id: int) -> list[tuple[int, int, in
             OutboxMessage.message_id.is_not(None),
         )
     )
-    return [(chat, message, coach) for message, chat, coach in rows if chat is not None]
+    return [
+        (chat, message, coach)
+        for message, chat, coach in rows
+        if chat is not None and message is not None
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,10 +50,10 @@ _COVERING = (
 )
 
 
-def _reachable(coach: Coach | None) -> bool:
+def _reachable(coach: Coach | None) -> TypeGuard[Coach]:
     # An alert shows the family's card: only someone who may hold a family receives one,
     # whatever the roster or the case row says (see holders).
-    return holders.may_hold(coach) and coach.telegram_user_id is not None  # type: ignore[union-attr]
+    return holders.may_hold(coach) and coach.telegram_user_id is not None
 
 
 @dataclass
@@ -114,21 +114,20 @@ async def resolve(
         return [coach] if _reachable(coach) else []
 
     own = by_id.get(own_id) if own_id is not None else None
-    own_present = _reachable(own) and own.id not in absent  # type: ignore[union-attr]
+    present = own if _reachable(own) and own.id not in absent else None
     on_duty = on("bureaudienst" if office else "piket")
     leads = [c for c in coaches if c.role == Role.TEAMLEAD and c.active and _reachable(c)]
     covering: list[Coach] | None = None
 
     async def first() -> list[Coach]:
         nonlocal covering
-        if office and own_present:
-            return [own]  # type: ignore[list-item]
+        if office and present is not None:
+            return [present]
         # The own coach is away: whoever accepted to cover the family stands in for them.
         if office and case is not None:
             if covering is None:
                 cover = await session.scalar(_COVERING, {"case_id": case.id})
-                ok = _reachable(cover) and cover.id not in absent  # type: ignore[union-attr]
-                covering = [cover] if ok else []  # type: ignore[list-item]
+                covering = [cover] if _reachable(cover) and cover.id not in absent else []
                 coaches.extend(covering)
             if covering:
                 return covering

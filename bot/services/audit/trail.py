@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,7 +27,7 @@ def record(
 
 
 # A plain INSERT on the table: no ORM object, no unit of work at commit.
-_INSERT = insert(AuditEvent.__table__)
+_INSERT = insert(AuditEvent.metadata.tables[AuditEvent.__tablename__])
 
 
 async def write(
@@ -54,7 +55,7 @@ def _values(
     telegram_id: int | None,
     subject: str | None,
     detail: str | None,
-) -> dict:
+) -> dict[str, Any]:
     return {
         "at": at,
         "action": action,

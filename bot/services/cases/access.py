@@ -10,7 +10,7 @@ import enum
 from collections.abc import Collection, Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import (
@@ -78,7 +78,7 @@ def visibility(viewer: Coach, relations: Iterable[Relation]) -> Visibility:
     return Visibility.CONTACT_ONLY
 
 
-def covering_clause(case_id: object, coach_id: object):
+def covering_clause(case_id: object, coach_id: object) -> ColumnElement[bool]:
     """A coach covers a family while their accepted cover has not been released."""
     return and_(
         CaseCover.case_id == case_id,
@@ -88,7 +88,7 @@ def covering_clause(case_id: object, coach_id: object):
     )
 
 
-def _handling_alert_clause(case_id: int, coach_id: int):
+def _handling_alert_clause(case_id: int, coach_id: int) -> ColumnElement[bool]:
     """The coach took an alert for the family that is not resolved yet, or an open alert was
     sent to them and they have not said they can't."""
     taken = exists().where(

@@ -167,10 +167,11 @@ async def assign(
         refusal = next((f for f in found if isinstance(f, Refusal)), None)
         if refusal is not None:
             return _refused(session, lead, now, action, case.code, refusal)
+        named = [f for f in found if isinstance(f, Coach)]  # all of them, none refused
         pair: tuple[Coach, Coach | None] | Refusal = (
-            found[0],
-            found[1] if len(found) > 1 else None,
-        )  # type: ignore[assignment]
+            named[0],
+            named[1] if len(named) > 1 else None,
+        )
     else:
         pair = await _split_names(session, names)
     if isinstance(pair, Refusal):

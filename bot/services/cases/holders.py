@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeGuard
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +29,7 @@ from bot.models.waitlist_terms import EntryStatus
 HOLDER_ROLES = frozenset({Role.COACH, Role.TEAMLEAD})
 
 
-def may_hold(coach: Coach | None) -> bool:
+def may_hold(coach: Coach | None) -> TypeGuard[Coach]:
     """Whether this person may be given a family (or an alert about one)."""
     return coach is not None and coach.active and coach.role in HOLDER_ROLES
 

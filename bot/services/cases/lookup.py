@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -94,7 +94,7 @@ async def find_case(session: AsyncSession, text: str) -> Found | Ambiguous | Not
         return Found(rows[0][0], _as_people((coach, covering) for _, coach, covering in rows))
     # Codes entered elsewhere may not be normalised; this scans, but only on a miss.
     stored = func.upper(func.replace(Case.code, " ", ""))
-    rows = list(
+    cases = list(
         await session.scalars(
             select(Case)
             .where(stored.like(query + "%"))
@@ -102,12 +102,12 @@ async def find_case(session: AsyncSession, text: str) -> Found | Ambiguous | Not
             .limit(MAX_MATCHES + 1)
         )
     )
-    if not rows:
+    if not cases:
         return NotFound(query)
-    if normalise_query(rows[0].code) == query or len(rows) == 1:
-        return Found(rows[0])
-    matches = sorted((case.code, case.id) for case in rows[:MAX_MATCHES])
-    return Ambiguous(matches, more=len(rows) > MAX_MATCHES)
+    if normalise_query(cases[0].code) == query or len(cases) == 1:
+        return Found(cases[0])
+    matches = sorted((case.code, case.id) for case in cases[:MAX_MATCHES])
+    return Ambiguous(matches, more=len(cases) > MAX_MATCHES)
 
 
 # --- the card ------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ class Card:
     details: Details | None  # None unless visibility is FULL
 
 
-def _live_covers(case_id: object):
+def _live_covers(case_id: object) -> Select[int]:
     return select(CaseCover.coach_id).where(
         CaseCover.case_id == case_id,
         CaseCover.status == CoverStatus.ACCEPTED,

@@ -65,6 +65,9 @@ async def purge(
     )
     done = []
     for case in cases:
+        closed = case.end_date
+        if closed is None:  # the query picks closed cases only
+            continue
         notes = await session.scalar(
             select(func.count())
             .select_from(CaseContact)
@@ -74,7 +77,7 @@ async def purge(
         alerts = await session.scalar(select(func.count()).select_from(Alert).where(*alert_filter))
         if not notes and not alerts:
             continue
-        done.append(Purged(case.code, case.end_date, notes or 0, alerts or 0))
+        done.append(Purged(case.code, closed, notes or 0, alerts or 0))
         if dry_run:
             continue
         await session.execute(
@@ -92,8 +95,7 @@ async def purge(
             outcome="purged",
             subject=case.code,
             detail=(
-                f"closed {case.end_date.isoformat()}; {notes or 0} contact notes, "
-                f"{alerts or 0} alerts"
+                f"closed {closed.isoformat()}; {notes or 0} contact notes, {alerts or 0} alerts"
             ),
         )
     return done

@@ -143,8 +143,10 @@ def _language_or_none(value: str) -> Language | None:
     if value == "":
         return None
     lowered = value.lower()
-    if lowered == "nl" or lowered == "en":
-        return lowered
+    if lowered == "nl":
+        return "nl"
+    if lowered == "en":
+        return "en"
     raise CellError(N_("'%(value)s' is not a language; use nl or en"), value=value)
 
 

@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_
 from bot.models import Case, Coach
+from bot.models.waitlist import WaitlistEntry
 from bot.services.audit import trail as audit
 from bot.services.imports.cells import CellError, Text, _Row
 
@@ -193,7 +194,7 @@ def _filled_width(cells: list[str]) -> int:
 RowT = TypeVar("RowT", bound=_Row)
 
 
-ObjT = TypeVar("ObjT", Coach, Case)
+ObjT = TypeVar("ObjT", Coach, Case, WaitlistEntry)
 
 
 @dataclass(frozen=True)

@@ -252,7 +252,8 @@ def _resolve(
     overrides: Sequence[Override],
     absences: Sequence[Absence],
 ) -> tuple[str | None, Source, str | None]:
-    holder, source = rotation_holder, "rotation"
+    holder = rotation_holder
+    source: Source = "rotation"
     for override in reversed(overrides):  # the latest-created override wins
         if override.duty == duty and override.covers(instant):
             holder, source = override.holder, "override"

@@ -60,7 +60,9 @@ def to_csv(tr: Translator, shifts: list[Shift], numbers: Mapping[str, str]) -> b
             tr.datetime(s.start, CSV_TIME),
             tr.datetime(s.end, CSV_TIME),
             holder_text(tr, s),
-            phone_numbers.for_sheet(numbers[s.holder]) if s.holder in numbers else "",
+            phone_numbers.for_sheet(numbers[s.holder])
+            if s.holder is not None and s.holder in numbers
+            else "",
         )
         for s in shifts
     ]
@@ -79,10 +81,12 @@ def to_ics(
     """Events as in the exported file (same UIDs), each with the holder's number; a feed
     with no shifts is an empty calendar, not an error: the subscriber keeps polling."""
     if not shifts:
-        return Calendar.new(prodid=PRODID, name=name).to_ical()
+        empty: bytes = Calendar.new(prodid=PRODID, name=name).to_ical()
+        return empty
     calendar = build_calendar(tr, shifts, name=name, stamp=stamp)
     for event, shift in zip(calendar.walk("VEVENT"), shifts, strict=True):
         number = numbers.get(shift.holder) if shift.holder else None
         if number:
             event.add("description", tr._("Phone: %(phone)s", phone=number))
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

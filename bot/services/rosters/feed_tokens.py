@@ -8,9 +8,10 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db import rowcount
 from bot.models import Coach, FeedToken
 
 # secrets.token_urlsafe(32): 43 characters of [A-Za-z0-9_-].
@@ -22,7 +23,7 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _owned(kind: str, consumer: str | None, coach_id: int | None):
+def _owned(kind: str, consumer: str | None, coach_id: int | None) -> list[ColumnElement[bool]]:
     found = [FeedToken.kind == kind, FeedToken.revoked_at.is_(None)]
     if coach_id is not None:
         found.append(FeedToken.coach_id == coach_id)
@@ -71,7 +72,7 @@ async def revoke(
         .values(revoked_at=now)
         .execution_options(synchronize_session=False)
     )
-    return done.rowcount
+    return rowcount(done)
 
 
 async def active(session: AsyncSession, kind: str) -> list[FeedToken]:

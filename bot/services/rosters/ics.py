@@ -133,4 +133,5 @@ def build_calendar(
 
 
 def to_ics(tr: Translator, shifts: Iterable[Shift], *, name: str, stamp: datetime) -> bytes:
-    return build_calendar(tr, shifts, name=name, stamp=stamp).to_ical()
+    ical: bytes = build_calendar(tr, shifts, name=name, stamp=stamp).to_ical()
+    return ical

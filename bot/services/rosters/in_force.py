@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, bindparam, literal, or_, select, union_all
+from sqlalchemy import CompoundSelect, String, bindparam, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.duties import Duty
@@ -24,7 +24,7 @@ from bot.services.rosters.store import member_key
 _INSTANT = timedelta(microseconds=1)
 
 
-def _statement():
+def _statement() -> CompoundSelect[str, int, str, str, datetime, int]:
     # Built once, with a bind parameter: on these paths building the statement cost as much
     # as running it.
     now = bindparam("now", type_=UTCDateTime)

@@ -129,8 +129,7 @@ async def load_roster(
         .order_by(RosterOverride.created_at, RosterOverride.id)
     )
     overrides = [
-        Override(row.duty, by_id[row.coach_id].name, row.start, row.end)  # type: ignore[arg-type]
-        for row in override_rows
+        Override(row.duty, by_id[row.coach_id].name, row.start, row.end) for row in override_rows
     ]
     absence_rows = await session.scalars(
         select(AbsenceRecord).where(

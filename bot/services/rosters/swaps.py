@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.duties import DUTIES, Duty
 from bot.config.team import TeamConfig
+from bot.db import rowcount
 from bot.models import (
     Coach,
     OverrideKind,
@@ -111,7 +112,7 @@ async def offer_shift(
     if duty not in DUTIES:
         return SwapResult(Outcome.NOT_YOURS)
     state = await load_roster(session, config, start, start)
-    piece = state.holder_at(duty, start)  # type: ignore[arg-type]
+    piece = state.holder_at(duty, start)
     if piece is None or piece.holder != coach.name:
         return SwapResult(Outcome.NOT_YOURS)
     if piece.start != start:
@@ -223,7 +224,9 @@ async def take_offer(
         return SwapResult(Outcome.ABSENT, offer=offer, offerer=offerer)
     if _on_duty_during(state, taker.name, offer.start, offer.end):
         return SwapResult(Outcome.ALREADY_ON_DUTY, offer=offer, offerer=offerer)
-    pieces = state.shifts(offer.duty, offer.start, offer.end)  # type: ignore[arg-type]
+    pieces = state.shifts(offer.duty, offer.start, offer.end)
+    if offerer is None:  # offered_by_id is a foreign key: the row is there
+        raise LookupError(f"swap offer {offer.id} has no offering coach")
     # A team lead may have given (part of) the shift to someone else since it was offered.
     if any(offerer.name not in (p.holder, p.absent) for p in pieces):
         return SwapResult(Outcome.SHIFT_CHANGED, offer=offer, offerer=offerer)
@@ -259,7 +262,7 @@ async def claim(session: AsyncSession, offer_id: int, taker: Coach, now: datetim
         .values(status=SwapStatus.TAKEN, taken_by_id=taker.id, taken_at=now)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return rowcount(result) == 1
 
 
 async def withdraw_offer(
@@ -280,7 +283,7 @@ async def withdraw_offer(
         .execution_options(synchronize_session=False)
     )
     await session.refresh(offer)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(result) != 1:
         return await _closed(session, offer, coach) or SwapResult(Outcome.NO_SUCH_OFFER)
     _audit(session, now, "withdrawn", coach, offer, coach)
     messages = await _messages(session, offer)

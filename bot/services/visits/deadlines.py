@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.team import TeamConfig
+from bot.db import rowcount
 from bot.models import Alert, AlertStatus, Visit, VisitLocation, VisitStage, VisitStatus
 from bot.scheduling.outbox import enqueue
 from bot.services.audit import trail as audit
@@ -75,7 +76,7 @@ async def _step(session: AsyncSession, config: TeamConfig, visit: Visit, now: da
         .values(stage=stage)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if rowcount(claimed) != 1:
         return
     await session.refresh(visit)
     visit.next_at = deadline(config.visits, visit)
@@ -144,4 +145,4 @@ async def purge_locations(session: AsyncSession, config: TeamConfig, now: dateti
         .where(Visit.status == VisitStatus.PENDING, Visit.started_at < cutoff)
         .values(status=VisitStatus.ENDED, ended_at=now, ended_how="expired")
     )
-    return gone.rowcount or 0
+    return rowcount(gone) or 0

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.team import TeamConfig
 from bot.config.visits import VisitConfig
+from bot.db import rowcount
 from bot.models import (
     Alert,
     AlertStatus,
@@ -180,7 +181,7 @@ async def extend(
         .execution_options(synchronize_session=False)
     )
     await session.refresh(visit)
-    if done.rowcount != 1:
+    if rowcount(done) != 1:
         return Refusal.ALERT_RUNNING if visit.alert_id else Refusal.NO_VISIT
     visit.next_at = deadline(config.visits, visit)
     audit.record(
@@ -243,7 +244,7 @@ async def _end(session: AsyncSession, visit: Visit, now: datetime, how: str) -> 
     )
     await session.execute(delete(VisitLocation).where(VisitLocation.visit_id == visit.id))
     await session.refresh(visit)
-    return done.rowcount == 1
+    return rowcount(done) == 1
 
 
 async def sos(
@@ -294,9 +295,11 @@ async def raise_for(
         .values(stage=VisitStage.ALERTED, next_at=None)
         .execution_options(synchronize_session=False)
     )
-    if done.rowcount != 1:
+    if rowcount(done) != 1:
         return None
     coach = await session.get(Coach, visit.coach_id)
+    if coach is None:  # coach_id is a foreign key: the row is there
+        raise LookupError(f"visit {visit.id} has no coach")
     raised = await alerts.raise_safety(
         session,
         config,
@@ -352,8 +355,9 @@ async def record_location(
     if visit.alert_id is None:
         return Located(True)
     alert = await session.get(Alert, visit.alert_id)
-    running = alert is not None and alert.status in (AlertStatus.OPEN, AlertStatus.TAKEN)
-    if not running or (row.shown_at is not None and now - row.shown_at < REDRAW_EVERY):
+    if alert is None or alert.status not in (AlertStatus.OPEN, AlertStatus.TAKEN):
+        return Located(True)
+    if row.shown_at is not None and now - row.shown_at < REDRAW_EVERY:
         return Located(True)
     row.shown_at = now
     await session.flush()

@@ -51,7 +51,8 @@ def _level(low: int, high: int) -> BeforeValidator:
     whole = _whole_or_none(low, high).func
 
     def parse(value: str) -> int:
-        found = whole(value)
+        # BeforeValidator.func is typed as either validator shape; this one takes the value only.
+        found: int | None = whole(value)  # type: ignore[call-arg]
         if found is None:
             raise CellError(N_("must not be empty"))
         return found
@@ -135,7 +136,8 @@ class _WaitlistKind(_Kind[WaitlistRow, WaitlistEntry]):
         elif current is None:
             default = self.default_contact
             values["contact_coach_id"] = default.id if default else None
-        concern = row.concern if "concern" in columns else current.concern  # type: ignore[union-attr]
+        # A new record is planned with every column.
+        concern = row.concern if "concern" in columns or current is None else current.concern
         # Acute safety never waits for the acceptance decision, whatever the file says.
         accepted = row.accepted or concern == Concern.ACUTE
         decides = "accepted" in columns or concern == Concern.ACUTE

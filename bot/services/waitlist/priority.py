@@ -4,6 +4,7 @@ list. Ties go to the family referred first, then by code, so the order never wob
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
@@ -54,7 +55,7 @@ def score(entry: Waiting, today: date, config: WaitlistConfig) -> Scored:
     )
 
 
-def ranked(entries: list[Waiting], today: date, config: WaitlistConfig) -> list[Scored]:
+def ranked(entries: Sequence[Waiting], today: date, config: WaitlistConfig) -> list[Scored]:
     """Acute first (they should not be on the list at all), then highest score."""
     scored = [score(entry, today, config) for entry in entries]
     return sorted(scored, key=lambda s: (not s.acute, -s.total, s.referral_date, s.code))

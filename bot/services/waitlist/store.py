@@ -207,7 +207,7 @@ async def ranked_list(session: AsyncSession, config: TeamConfig, now: datetime) 
     """Accepted entries in priority order (referrals awaiting a decision are not ranked)."""
     entries = [e for e in await live_entries(session) if e.status == EntryStatus.WAITING]
     by_code = {e.code: e for e in entries}
-    names = dict((await session.execute(select(Coach.id, Coach.name))).all())
+    names: dict[int | None, str] = dict((await session.execute(select(Coach.id, Coach.name))).all())
     order = ranked(entries, config.local_date(now), config.waitlist)
     return [
         Placed(number, by_code[s.code], s, names.get(by_code[s.code].contact_coach_id))
