@@ -206,7 +206,7 @@ class DutyConfig(_Strict):
         planned: Iterable[PlannedShift] | None = None,
     ) -> DutyConfig:
         """A copy with the rotations, workdays and plan shifts kept in the database."""
-        copy = self.model_copy(update=dict(rotations or {}))
+        copy = self.model_copy(update={str(k): v for k, v in (rotations or {}).items()})
         if workdays is not None:
             copy._workdays = dict(workdays)
         if planned is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.handlers.context import AchtervangContext
+from bot.handlers.required import message_of, present
 from bot.i18n import Translator
 from bot.models import Coach
 from bot.scheduling.jobs import kick
@@ -28,11 +29,11 @@ async def profile_workdays(update: Update, context: AchtervangContext, args: lis
     """`workdays <days>`: sets the member's workdays; `workdays` alone shows them."""
     runtime, tr = context.runtime, context.tr
     if len(args) < 2:
-        await update.effective_message.reply_text(workdays_line(tr, context.coach))
+        await message_of(update).reply_text(workdays_line(tr, context.member))
         return
     days = workdays.parse(" ".join(args[1:]))
     if days is None:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             tr._(
                 "I can't read '%(text)s' as days. Use for example /profile workdays mon-thu "
                 "or /profile workdays mon,tue,thu,fri (or all).",
@@ -41,11 +42,11 @@ async def profile_workdays(update: Update, context: AchtervangContext, args: lis
         )
         return
     async with runtime.sessionmaker() as session:
-        coach = await session.get(Coach, context.coach.id)
+        coach = present(await session.get(Coach, context.member.id), "the member's record")
         workdays.set_workdays(session, coach, days, by=coach, now=runtime.clock.now())
         await session.commit()
     kick(context.application)
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         tr._(
             "Saved: you work on %(days)s. Office-hours duties on other days go to a colleague.",
             days=weekdays_text(tr, workdays.from_stored(workdays.stored(days))),

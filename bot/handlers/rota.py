@@ -4,7 +4,7 @@ two weeks and put in force with a button), sets a coach's workdays and proposes 
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.config.duties import DUTIES
@@ -12,6 +12,7 @@ from bot.handlers import rota_plan
 from bot.handlers.context import AchtervangContext
 from bot.handlers.long_text import reply_long
 from bot.handlers.replies import edit_text, reply
+from bot.handlers.required import data_of, message_of, query_of
 from bot.scheduling.jobs import kick
 from bot.services import parsing
 from bot.services.rosters import rota_edit, rotations
@@ -46,7 +47,7 @@ async def _overview(update: Update, context: AchtervangContext) -> None:
     handovers = {d: duties.handover(d).strftime("%H:%M") for d in DUTIES}
     rotas = {d: duties.rotation(d) for d in DUTIES}
     await reply_long(
-        update.effective_message, text.overview(context.tr, rotas, handovers, duties.workdays)
+        message_of(update), text.overview(context.tr, rotas, handovers, duties.workdays)
     )
 
 
@@ -54,9 +55,9 @@ async def _propose(update: Update, context: AchtervangContext, args: list[str]) 
     runtime, tr = context.runtime, context.tr
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
-        preview = await rota_edit.propose(session, runtime.config, context.coach, args, now)
+        preview = await rota_edit.propose(session, runtime.config, context.member, args, now)
         if isinstance(preview, rota_edit.Refusal):
-            await update.effective_message.reply_text(text.refusal_text(tr, preview))
+            await message_of(update).reply_text(text.refusal_text(tr, preview))
             return
         await session.commit()
     keyboard = InlineKeyboardMarkup(
@@ -71,12 +72,12 @@ async def _propose(update: Update, context: AchtervangContext, args: list[str]) 
             ]
         ]
     )
-    await update.effective_message.reply_text(text.preview_text(tr, preview), reply_markup=keyboard)
+    await message_of(update).reply_text(text.preview_text(tr, preview), reply_markup=keyboard)
 
 
 async def decide(update: Update, context: AchtervangContext) -> None:
-    runtime, tr, query = context.runtime, context.tr, update.callback_query
-    answer, _, argument = query.data.removeprefix(_PREFIX).partition(":")
+    runtime, tr, query = context.runtime, context.tr, query_of(update)
+    answer, _, argument = data_of(query).removeprefix(_PREFIX).partition(":")
     change_id = parsing.row_id(argument)
     if answer not in ("ok", "no") or change_id is None:
         await reply(update, tr._("This button no longer works."))
@@ -84,11 +85,12 @@ async def decide(update: Update, context: AchtervangContext) -> None:
     now = runtime.clock.now()
     async with runtime.sessionmaker() as session:
         decision = await rota_edit.decide(
-            session, runtime.config, context.coach, change_id, answer == "ok", now
+            session, runtime.config, context.member, change_id, answer == "ok", now
         )
         await session.commit()
     await query.answer()
-    first_line = (query.message.text or "").split("\n", 1)[0] if query.message else ""
+    shown = query.message
+    first_line = shown.text.split("\n", 1)[0] if isinstance(shown, Message) and shown.text else ""
     await edit_text(query, text.decision_text(tr, decision, first_line))
     if decision.outcome is rota_edit.Outcome.APPLIED:
         # Notices for the coming shifts are planned again from the new rotation.
@@ -105,7 +107,7 @@ async def _set_workdays(update: Update, context: AchtervangContext, args: list[s
             days, split = found, start
             break
     if days is None:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             tr._(
                 "Use: /rota workdays <name> <days>, for example /rota workdays Anna mon-thu "
                 "or /rota workdays Anna mon,tue,thu,fri (or all)."
@@ -122,12 +124,12 @@ async def _set_workdays(update: Update, context: AchtervangContext, args: list[s
                 coach.detail,
                 list(coach.candidates),
             )
-            await update.effective_message.reply_text(text.refusal_text(tr, refusal))
+            await message_of(update).reply_text(text.refusal_text(tr, refusal))
             return
-        workdays.set_workdays(session, coach, days, by=context.coach, now=runtime.clock.now())
+        workdays.set_workdays(session, coach, days, by=context.member, now=runtime.clock.now())
         name = coach.name
         await session.commit()
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         tr._(
             "%(name)s works on: %(days)s. Office-hours duties on other days go to the next "
             "member of the rotation.",

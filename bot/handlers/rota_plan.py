@@ -9,6 +9,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import drop_buttons, reply
+from bot.handlers.required import data_of, message_of, query_of
 from bot.scheduling.jobs import kick
 from bot.services import parsing
 from bot.services.rosters import plans
@@ -23,7 +24,7 @@ async def propose(update: Update, context: AchtervangContext, args: list[str]) -
     now = runtime.clock.now()
     request = plans.parse_request(args, now.astimezone(runtime.config.tz).date())
     if request is None:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             tr._(
                 "Use: /rota plan <first day> [<weeks>w], for example /rota plan 2027-01-04 13w "
                 "(from today on, at most %(weeks)s weeks).",
@@ -32,7 +33,7 @@ async def propose(update: Update, context: AchtervangContext, args: list[str]) -
         )
         return
     async with runtime.sessionmaker() as session:
-        proposed = await plans.propose(session, runtime.config, context.coach, request, now)
+        proposed = await plans.propose(session, runtime.config, context.member, request, now)
         await session.commit()
     keyboard = InlineKeyboardMarkup(
         [
@@ -48,20 +49,20 @@ async def propose(update: Update, context: AchtervangContext, args: list[str]) -
     )
     pieces = split_message(proposal_text(tr, proposed))
     for piece in pieces[:-1]:
-        await update.effective_message.reply_text(piece)
-    await update.effective_message.reply_text(pieces[-1], reply_markup=keyboard)
+        await message_of(update).reply_text(piece)
+    await message_of(update).reply_text(pieces[-1], reply_markup=keyboard)
 
 
 async def decide(update: Update, context: AchtervangContext) -> None:
-    runtime, tr, query = context.runtime, context.tr, update.callback_query
-    answer, _, argument = query.data.removeprefix(_PREFIX).partition(":")
+    runtime, tr, query = context.runtime, context.tr, query_of(update)
+    answer, _, argument = data_of(query).removeprefix(_PREFIX).partition(":")
     plan_id = parsing.row_id(argument)
     if answer not in ("ok", "no") or plan_id is None:
         await reply(update, tr._("This button no longer works."))
         return
     async with runtime.sessionmaker() as session:
         outcome = await plans.decide(
-            session, runtime.config, context.coach, plan_id, answer == "ok", runtime.clock.now()
+            session, runtime.config, context.member, plan_id, answer == "ok", runtime.clock.now()
         )
         await session.commit()
     if outcome is plans.Outcome.GONE:
@@ -79,12 +80,12 @@ async def decide(update: Update, context: AchtervangContext) -> None:
     await query.answer()
     await drop_buttons(query)
     if outcome is plans.Outcome.APPROVED:
-        await query.message.reply_text(
+        await message_of(update).reply_text(
             tr._("Approved: this plan is the roster now. /roster shows it.")
         )
         kick(context.application)
     else:
-        await query.message.reply_text(tr._("Discarded; the roster stays as it was."))
+        await message_of(update).reply_text(tr._("Discarded; the roster stays as it was."))
 
 
 HANDLERS = [CallbackQueryHandler(decide, pattern=f"^{_PREFIX}(ok|no):")]

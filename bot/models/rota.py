@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.config.duties import Duty  # one of DUTIES: the writers take it from there
 from bot.models.base import Base, UTCDateTime, str_enum
 
 
@@ -58,7 +59,7 @@ class RotaChange(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("coaches.id"))
-    duty: Mapped[str] = mapped_column(String(20))
+    duty: Mapped[Duty] = mapped_column(String(20))
     before: Mapped[str] = mapped_column(Text)  # the rotation as JSON
     after: Mapped[str] = mapped_column(Text)
     summary: Mapped[str] = mapped_column(String(200))  # for the audit trail, English
@@ -103,7 +104,7 @@ class RosterPlanShift(Base):
     plan_id: Mapped[int] = mapped_column(
         ForeignKey("roster_plans.id", ondelete="CASCADE"), index=True
     )
-    duty: Mapped[str] = mapped_column(String(20))
+    duty: Mapped[Duty] = mapped_column(String(20))
     coach_id: Mapped[int | None] = mapped_column(ForeignKey("coaches.id"))
     start: Mapped[datetime] = mapped_column(UTCDateTime)
     end: Mapped[datetime] = mapped_column(UTCDateTime)

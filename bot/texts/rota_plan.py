@@ -9,7 +9,8 @@ from datetime import timedelta
 from babel.numbers import format_decimal
 
 from bot.i18n import N_, Translator
-from bot.services.rosters.plans import Comparison, PlanStatus, Proposed
+from bot.models import PlanStatus
+from bot.services.rosters.plans import Comparison, Proposed
 from bot.services.rosters.proposal import Gap
 from bot.texts.roster import DAY, duty_name, span_text
 from bot.texts.roster_report import number

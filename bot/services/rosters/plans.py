@@ -9,8 +9,10 @@ from __future__ import annotations
 import enum
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -86,7 +88,7 @@ async def propose(
     start, end = _midnight(request.first_day, config), _midnight(request.until, config)
     state = await load_roster(session, config, start - HISTORY, end)
     duties = state.config.duties
-    people: dict[str, set] = {}
+    people: dict[str, set[Duty]] = {}
     for duty in DUTIES:
         for name in duties.rotation(duty).members:
             coach = state.coach(name)
@@ -134,7 +136,7 @@ async def propose(
     return Proposed(plan.id, result, list(state.unlinked))
 
 
-def _summary(result: planner.Proposal, team: list[planner.Person]) -> dict:
+def _summary(result: planner.Proposal, team: list[planner.Person]) -> dict[str, Any]:
     """What /rosterreport compares the roster in force with."""
     duties = {p.name: sorted(p.duties) for p in team}
     hours: dict[str, dict[str, float]] = {p.name: {} for p in team}
@@ -301,12 +303,12 @@ async def compare(session: AsyncSession, config: TeamConfig, now: datetime) -> C
                 mine[duty] = mine.get(duty, 0.0) + hours
     names = {p.name for p in team}
 
-    def by_duty(hours: dict[str, dict]) -> dict:
-        found: dict = {}
+    def by_duty(hours: Mapping[str, Mapping[Any, float]]) -> dict[Duty, float]:
+        found: dict[Duty, float] = {}
         for name, duties in hours.items():
-            for duty, value in duties.items():
-                if name in names:
-                    found[duty] = found.get(duty, 0.0) + value
+            for duty in DUTIES:
+                if name in names and duty in duties:
+                    found[duty] = found.get(duty, 0.0) + duties[duty]
         return found
 
     held_fair = planner.fair_shares(by_duty(held), team)

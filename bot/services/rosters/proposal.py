@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from bot.config.duties import DUTIES, OFFICE_DUTIES, Duty, PlannedShift, RestRule
 from bot.config.team import TeamConfig
@@ -132,7 +132,7 @@ def slots(config: TeamConfig, duties: Sequence[Duty], first_day: date, until: da
     return sorted(found, key=lambda s: (s.start, DUTIES.index(s.duty)))
 
 
-def _local_days(pieces, tz) -> set[date]:
+def _local_days(pieces: Sequence[tuple[datetime, datetime]], tz: tzinfo) -> set[date]:
     """The local days any hour of the pieces falls on (a Friday night reaches Saturday)."""
     days = set()
     for start, end in pieces:
@@ -165,7 +165,7 @@ def _why_not(
     slot: Slot,
     absences: Sequence[Absence],
     rules: Sequence[RestRule],
-    tz,
+    tz: tzinfo,
     ignore: Slot | None = None,
 ) -> str | None:
     """None when `load.person` can take `slot`, else the first reason why not."""
@@ -259,7 +259,7 @@ def fair_shares(duty_hours: Mapping[Duty, float], people: Sequence[Person]) -> d
     return shares
 
 
-def _greedy_key(load: _Load, slot: Slot) -> tuple:
+def _greedy_key(load: _Load, slot: Slot) -> tuple[float | str, ...]:
     after = (load.total + slot.hours - load.target) / load.person.fte
     if slot.special:
         return (load.special / load.person.fte, after, load.person.name)
@@ -280,7 +280,15 @@ def _take(load: _Load, slot: Slot) -> None:
     load.holidays -= slot.holiday
 
 
-def _improve(all_slots, held, loads, people, absences, rules, tz) -> None:
+def _improve(
+    all_slots: Sequence[Slot],
+    held: dict[int, str | None],
+    loads: Mapping[str, _Load],
+    people: Sequence[Person],
+    absences: Sequence[Absence],
+    rules: Sequence[RestRule],
+    tz: tzinfo,
+) -> None:
     """Moves ordinary slots from over-share to under-share coaches while the weighted spread
     (sum of squared distance to the fair share, over fte) goes down."""
     for _ in range(IMPROVEMENT_PASSES):

@@ -269,7 +269,7 @@ async def decide(
     change = await session.get(RotaChange, change_id)
     if change is None or change.status != RotaChangeStatus.PENDING or change.lead_id != lead.id:
         return Decision(Outcome.GONE)
-    duty: Duty = change.duty  # type: ignore[assignment]
+    duty = change.duty
     change.decided_at = now
     if not confirm:
         change.status = RotaChangeStatus.CANCELLED

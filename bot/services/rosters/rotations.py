@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Date, Integer, String, bindparam, delete, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config.duties import DUTIES, Duty, PlannedShift, RotationConfig
 from bot.config.team import TeamConfig
@@ -50,7 +50,7 @@ def _from_row(row: RotationRow, members: list[str]) -> RotationConfig:
     # date that a lead cleared with members still in place is shown, not refused here.
     return RotationConfig.model_construct(
         members=tuple(members),
-        shift=row.shift,  # type: ignore[arg-type]
+        shift="day" if row.shift == "day" else "week",
         handover=time.fromisoformat(row.handover) if row.handover else None,
         start=row.start,
     )
@@ -213,7 +213,9 @@ async def import_if_empty(
     return True
 
 
-async def import_at_start(sessionmaker, config: TeamConfig, now: datetime) -> None:
+async def import_at_start(
+    sessionmaker: async_sessionmaker[AsyncSession], config: TeamConfig, now: datetime
+) -> None:
     """At start: two instances starting together may both try; the second finds the rows.
     Rotations already stored win over the team config's, which an operator is told in the log
     when they differ (say after editing the file, expecting it to count)."""
