@@ -38,6 +38,7 @@ from bot.handlers import (
     resolve,
     roster_report,
     roster_week,
+    rota,
     start,
     swap,
     visit,
@@ -50,6 +51,7 @@ from bot.operations.api_errors import requests
 from bot.operations.persistence import DatabasePersistence
 from bot.runtime import Runtime
 from bot.scheduling import jobs
+from bot.services.rosters import rotations
 from bot.transport.chat_lanes import ChatLanes
 from bot.transport.rate_limit import UrgentFirstRateLimiter
 
@@ -68,6 +70,7 @@ FEATURE_MODULES = (
     cover,
     waitlist_add,
     resolve,
+    rota,
     alerts_list,
     case_card,
     case_contact,
@@ -79,6 +82,7 @@ FEATURE_MODULES = (
     swap,
     calendar,
     override,
+    rota,
     roster_report,
     case_admin,
     waitlist,
@@ -122,6 +126,8 @@ def build_application(
 
 async def _on_startup(application: TeamApplication) -> None:
     runtime: Runtime = application.bot_data["runtime"]
+    # The team config's rotations are the initial content of the rota a lead edits with /rota.
+    await rotations.import_at_start(runtime.sessionmaker, runtime.config, runtime.clock.now())
     await register_public_menu(application.bot, runtime)
     await register_all_member_menus(application.bot, runtime)
     await jobs.install(application)

@@ -30,7 +30,7 @@ def roster_export(
 
     export = env.in_session(work)
     if not export.shifts:
-        fail(tr._("No duty rosters are set up yet. The team lead sets them in the team config."))
+        fail(tr._("No duty rosters are set up yet. A team lead sets them with /rota."))
     content = to_ics(
         tr,
         export.shifts,

@@ -7,17 +7,24 @@ Dutch public holidays) one coach is on *piket*, with *piket_second* as the secon
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cached_property
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from bot.config.problem import ConfigProblem
 from bot.i18n import N_
 
 Duty = Literal["bureaudienst", "piket", "piket_second"]
 DUTIES: tuple[Duty, ...] = ("bureaudienst", "piket", "piket_second")
+
+# Duties held in office hours: only these respect a coach's workdays (piket is evenings,
+# nights and weekends, outside anyone's working week).
+OFFICE_DUTIES: frozenset[Duty] = frozenset({"bureaudienst"})
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -167,6 +174,17 @@ class RestRule(_Strict):
     min_rest_hours: float = Field(gt=0, le=72)
 
 
+@dataclass(frozen=True)
+class PlannedShift:
+    """A shift of an approved roster plan: it takes the rotation's place in [start, end).
+    holder None: a gap the plan left open."""
+
+    duty: Duty
+    holder: str | None
+    start: datetime
+    end: datetime
+
+
 class DutyConfig(_Strict):
     office_hours: OfficeHoursConfig = OfficeHoursConfig()
     bureaudienst: RotationConfig = RotationConfig()
@@ -174,6 +192,65 @@ class DutyConfig(_Strict):
     piket_second: RotationConfig = RotationConfig()
     notify: NotifyConfig = NotifyConfig()
     rest_rules: tuple[RestRule, ...] = ()
+    # Filled from the database (bot/services/rosters/rotations.py), never from the TOML file:
+    # each coach's workdays as ISO weekday numbers (absent: every day), and the approved plan
+    # shifts per duty, by start, none overlapping.
+    _workdays: Mapping[str, frozenset[int]] = PrivateAttr(default_factory=dict)
+    _planned: Mapping[str, tuple[PlannedShift, ...]] = PrivateAttr(default_factory=dict)
+    _planned_starts: Mapping[str, list[datetime]] = PrivateAttr(default_factory=dict)
+
+    def with_rota(
+        self,
+        rotations: Mapping[Duty, RotationConfig] | None = None,
+        workdays: Mapping[str, frozenset[int]] | None = None,
+        planned: Iterable[PlannedShift] | None = None,
+    ) -> DutyConfig:
+        """A copy with the rotations, workdays and plan shifts kept in the database."""
+        copy = self.model_copy(update={str(k): v for k, v in (rotations or {}).items()})
+        if workdays is not None:
+            copy._workdays = dict(workdays)
+        if planned is not None:
+            by_duty: dict[str, list[PlannedShift]] = {}
+            for shift in sorted(planned, key=lambda s: (s.duty, s.start)):
+                by_duty.setdefault(shift.duty, []).append(shift)
+            copy._planned = {duty: tuple(shifts) for duty, shifts in by_duty.items()}
+            copy._planned_starts = {d: [s.start for s in p] for d, p in by_duty.items()}
+        return copy
+
+    @property
+    def workdays(self) -> Mapping[str, frozenset[int]]:
+        return self._workdays
+
+    def planned(self, duty: Duty) -> tuple[PlannedShift, ...]:
+        return self._planned.get(duty, ())
+
+    def planned_around(
+        self, duty: Duty, instant: datetime
+    ) -> tuple[PlannedShift | None, datetime | None]:
+        """The plan shift covering `instant` (or None) and the start of the next one after it."""
+        shifts = self._planned.get(duty)
+        if not shifts:
+            return None, None
+        index = bisect_right(self._planned_starts[duty], instant) - 1
+        if index >= 0 and shifts[index].end > instant:
+            return shifts[index], None
+        following = shifts[index + 1] if index + 1 < len(shifts) else None
+        return None, following.start if following else None
+
+    def works_on(self, name: str, day: date) -> bool:
+        days = self._workdays.get(name)
+        return days is None or day.isoweekday() in days
+
+    def next_working(self, duty: Duty, holder: str, day: date) -> str | None:
+        """Who takes `holder`'s turn on a day they do not work: the next member of the
+        rotation after them who works it (None: nobody does)."""
+        members = self.rotation(duty).members
+        start = members.index(holder) + 1 if holder in members else 0
+        for step in range(len(members)):
+            candidate = members[(start + step) % len(members)]
+            if candidate != holder and self.works_on(candidate, day):
+                return candidate
+        return None
 
     def rotation(self, duty: Duty) -> RotationConfig:
         if duty not in DUTIES:
@@ -191,7 +268,7 @@ class DutyConfig(_Strict):
         return self.office_hours.end
 
     def rostered(self, duty: Duty) -> bool:
-        return bool(self.rotation(duty).members)
+        return bool(self.rotation(duty).members) or bool(self._planned.get(duty))
 
     def rostered_duties(self) -> list[Duty]:
         return [duty for duty in DUTIES if self.rostered(duty)]

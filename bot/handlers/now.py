@@ -52,7 +52,7 @@ def now_text(
     phones: Mapping[str, str] | None = None,
 ) -> str:
     if not statuses:
-        return tr._("No duty rosters are set up yet. The team lead sets them in the team config.")
+        return tr._("No duty rosters are set up yet. A team lead sets them with /rota.")
     header = tr._("On duty at %(now)s:", now=when(tr, instant))
     return "\n".join([header, *(describe(tr, status, phones) for status in statuses)])
 

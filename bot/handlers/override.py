@@ -12,6 +12,7 @@ from bot.handlers.context import AchtervangContext
 from bot.handlers.required import message_of
 from bot.i18n import Translator
 from bot.scheduling.jobs import kick
+from bot.services.rosters import rotations
 from bot.services.rosters.overrides import Assigned, Problem, Refusal, assign, parse_request
 from bot.texts.roster import duty_name, span_text
 
@@ -27,7 +28,9 @@ def refusal_text(tr: Translator, refusal: Refusal) -> str:
     texts = {
         Problem.USAGE: usage,
         Problem.UNKNOWN_DUTY: tr._("'%(text)s' is not a duty.", text=refusal.detail) + " " + usage,
-        Problem.NOT_ROSTERED: tr._("That duty has no roster in the team config."),
+        Problem.NOT_ROSTERED: tr._(
+            "That duty has no rotation yet; a team lead sets one with /rota."
+        ),
         Problem.BAD_DAY: tr._(
             "'%(text)s' is not a day I know. Use for example vandaag, morgen, 24-11 or 24-11-2026.",
             text=refusal.detail,
@@ -52,13 +55,13 @@ def refusal_text(tr: Translator, refusal: Refusal) -> str:
 async def override_shift(update: Update, context: AchtervangContext) -> None:
     runtime, tr, lead = context.runtime, context.tr, context.member
     now = runtime.clock.now()
-    request = parse_request(
-        context.args or [], now.astimezone(runtime.config.tz).date(), runtime.config
-    )
-    if isinstance(request, Refusal):
-        await message_of(update).reply_text(refusal_text(tr, request))
-        return
     async with runtime.sessionmaker() as session:
+        # The rotations a lead edits with /rota decide which duties are rostered.
+        config = await rotations.effective_config(session, runtime.config, now, now)
+        request = parse_request(context.args or [], now.astimezone(config.tz).date(), config)
+        if isinstance(request, Refusal):
+            await message_of(update).reply_text(refusal_text(tr, request))
+            return
         result = await assign(session, runtime.config, lead=lead, request=request, now=now)
         if isinstance(result, Refusal):
             await message_of(update).reply_text(refusal_text(tr, result))

@@ -1,11 +1,13 @@
 """/profile: a member's own phone number and e-mail address, which colleagues see where they
-must call them (alert cards, /now, a family's card). Private chats only (see registry)."""
+must call them (alert cards, /now, a family's card), and their workdays (profile_workdays).
+Private chats only (see registry)."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from bot.handlers import profile_workdays
 from bot.handlers.context import AchtervangContext
 from bot.handlers.required import message_of, present
 from bot.i18n import Translator
@@ -22,6 +24,7 @@ def profile_text(tr: Translator, coach: Coach) -> str:
             tr._("👤 %(name)s", name=coach.name),
             tr._("Phone: %(phone)s", phone=coach.phone or missing),
             tr._("E-mail: %(email)s", email=coach.email or missing),
+            profile_workdays.workdays_line(tr, coach),
             "",
             tr._(
                 "Colleagues see these where they need to call you: on a crisis alert, in /now "
@@ -40,6 +43,9 @@ async def show_or_set(update: Update, context: AchtervangContext) -> None:
     runtime, tr = context.runtime, context.tr
     message = message_of(update)
     args = context.args or []
+    if args and args[0].lower() in profile_workdays.WORDS:
+        await profile_workdays.profile_workdays(update, context, args)
+        return
     field = _FIELDS.get(args[0].lower()) if args else None
     if args and (field is None or len(args) < 2):
         await message.reply_text(

@@ -35,7 +35,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("alerts", N_("Crisis alerts still open or not yet resolved"), roles=TEAM),
     CommandSpec("cancel", N_("Stop a step-by-step question you are in")),
     # Staff contact details (own only): private chats, like everything personal.
-    CommandSpec("profile", N_("My phone number and e-mail address for colleagues")),
+    CommandSpec("profile", N_("My phone number and e-mail address for colleagues; my workdays")),
     # Case data: private chats only; how much of a card someone sees is case_access's call.
     CommandSpec("case", N_("A family's card: who to contact, phase, dates"), roles=TEAM),
     CommandSpec("contact", N_("Record today's contact with a family"), roles=TEAM),
@@ -58,6 +58,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("sos", N_("Danger on a home visit: alert the coach on duty now"), roles=TEAM),
     CommandSpec("visits", N_("Running home visits, overdue first (lead, duty coach)"), roles=TEAM),
     CommandSpec("override", N_("Assign a shift to a coach (team lead)"), roles=LEADS),
+    CommandSpec("rota", N_("Rotations, workdays and a proposed roster (team lead)"), roles=LEADS),
     CommandSpec("rosterreport", N_("Duty hours, gaps and conflicts (team lead)"), roles=LEADS),
     CommandSpec("assign", N_("Give a family a coach and back-up (team lead)"), roles=LEADS),
     CommandSpec("phase", N_("Change the phase of a family's case (team lead)"), roles=LEADS),

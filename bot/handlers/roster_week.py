@@ -54,7 +54,7 @@ async def _render(context: AchtervangContext, monday: date) -> tuple[str, Inline
     async with runtime.sessionmaker() as session:
         state = await load_roster(session, runtime.config, start, end)
     if not state.config.duties.rostered_duties():
-        text = tr._("No duty rosters are set up yet. The team lead sets them in the team config.")
+        text = tr._("No duty rosters are set up yet. A team lead sets them with /rota.")
     else:
         text = week_text(tr, monday, state.overlapping(start, end))
     before, after = monday - timedelta(days=7), monday + timedelta(days=7)

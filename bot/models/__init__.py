@@ -20,6 +20,15 @@ from bot.models.roster import (
     SwapOfferMessage,
     SwapStatus,
 )
+from bot.models.rota import (
+    PlanStatus,
+    RosterPlan,
+    RosterPlanShift,
+    RotaChange,
+    RotaChangeStatus,
+    RotationMember,
+    RotationRow,
+)
 from bot.models.visit import Visit, VisitLocation, VisitStage, VisitStatus
 from bot.models.waitlist import WaitlistEntry
 
@@ -49,8 +58,15 @@ __all__ = [
     "OutboxStatus",
     "OverrideKind",
     "Phase",
+    "PlanStatus",
     "Role",
     "RosterOverride",
+    "RosterPlan",
+    "RosterPlanShift",
+    "RotaChange",
+    "RotaChangeStatus",
+    "RotationMember",
+    "RotationRow",
     "SafetyStatus",
     "SwapOffer",
     "SwapOfferMessage",

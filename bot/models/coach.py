@@ -32,6 +32,9 @@ class Coach(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     # Staff e-mail: shown like the phone number; a second channel may be set up to it.
     email: Mapped[str | None] = mapped_column(String(254))
+    # The weekdays they work, "mon,tue,thu" (None: every office day); office-hours duties
+    # never fall on another day.
+    workdays: Mapped[str | None] = mapped_column(String(27))
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

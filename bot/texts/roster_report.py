@@ -168,7 +168,7 @@ def _rest_lines(tr: Translator, report: RosterReport) -> list[str]:
 def report_text(tr: Translator, report: RosterReport) -> str:
     """The whole report; may exceed one Telegram message (see bot.handlers.long_text)."""
     if not report.past.duties:
-        return tr._("No duty rosters are set up yet. The team lead sets them in the team config.")
+        return tr._("No duty rosters are set up yet. A team lead sets them with /rota.")
     sections = [
         [tr._("Roster report, %(now)s", now=when(tr, report.now))],
         _period_lines(tr, report.past, tr._("Duty hours, last %(weeks)d weeks", weeks=WEEKS)),

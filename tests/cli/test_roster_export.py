@@ -115,6 +115,6 @@ async def test_without_rosters_no_file(cli, engine, tmp_path):
     result = await cli("roster", "export", "--ics", "team.ics")
     assert result.code == 1
     assert result.err.strip() == (
-        "Er zijn nog geen diensten ingeroosterd. De teamleider stelt ze in de teamconfiguratie in."
+        "Er zijn nog geen diensten ingeroosterd. Een teamleider stelt ze in met /rota."
     )
     assert not (tmp_path / "team.ics").exists()

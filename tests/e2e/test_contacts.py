@@ -34,7 +34,8 @@ async def test_a_member_sets_their_own_number_and_address(team, sessionmaker):
     assert await anna.ask("/profile") == (
         "👤 Anna de Vries\n"
         "Telefoon: niet ingevuld\n"
-        "E-mail: niet ingevuld\n\n"
+        "E-mail: niet ingevuld\n"
+        "Werkdagen: elke dag (wijzig met /profile werkdagen ma-do, of alle)\n\n"
         "Collega's zien deze waar ze je moeten kunnen bellen: bij een crisismelding, in /now "
         "en op de kaart van een gezin.\n"
         "Wijzig ze met /profile phone 06 12345678 of /profile email naam@voorbeeld.nl; "
@@ -54,7 +55,7 @@ async def test_a_member_sets_their_own_number_and_address(team, sessionmaker):
     assert "Telefoon: niet ingevuld\nE-mail: Anna.de.Vries@almelo.nl\n" in cleared
     async with sessionmaker() as session:
         coach = await session.scalar(select(Coach).where(Coach.name == "Anna de Vries"))
-        events = list(await session.scalars(select(AuditEvent)))
+        events = list(await session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
     assert (coach.phone, coach.email) == (None, "Anna.de.Vries@almelo.nl")
     # Audited that it changed, never what it became.
     assert [e.action for e in events if e.action.startswith("profile.")] == [

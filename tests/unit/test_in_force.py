@@ -19,6 +19,7 @@ def _in_force_at(instant, overrides: list[Override], absences: list[Absence]) ->
     """What in_force.load reads at `instant`: the rows covering it, cut to that instant."""
     return InForce(
         now=instant,
+        config=TEAM,
         absent={},
         overrides=[
             Override(o.duty, o.holder, instant, instant + INSTANT)
@@ -41,7 +42,7 @@ def test_the_rows_in_force_give_the_same_holder_as_the_whole_roster(scenario):
         now = _in_force_at(instant, overrides, absences)
         for duty in ("bureaudienst", "piket", "piket_second"):
             expected = holder_at(TEAM, duty, instant, overrides, absences)
-            found = now.holder(TEAM, duty)
+            found = now.holder(duty)
             if expected is None:
                 assert found is None
             else:

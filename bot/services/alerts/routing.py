@@ -66,7 +66,7 @@ class Resolved:
 
 
 def _holder(now_in_force: in_force.InForce, config: TeamConfig, duty: Duty) -> str | None:
-    shift = now_in_force.holder(config, duty)
+    shift = now_in_force.holder(duty)
     return shift.holder if shift else None
 
 

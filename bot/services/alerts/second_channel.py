@@ -43,7 +43,7 @@ async def destinations(
     if second.duties:
         held = await in_force.load(session, config, now)
         for duty, duty_urls in second.duties.items():
-            shift = held.holder(config, duty)
+            shift = held.holder(duty)
             if shift is not None and shift.holder and member_key(shift.holder) == wanted:
                 urls += duty_urls
     return list(dict.fromkeys(urls))

@@ -264,8 +264,8 @@ def on_duty_now(config: TeamConfig, now_in_force: in_force.InForce) -> list[Shif
     """Who holds bureaudienst or piket at this instant (only duties held at this hour). Only
     each shift's holder (or absent holder) is meant to be shown: its span is cut to the
     instant."""
-    duties = [d for d in CONTACT_DUTIES if d in config.duties.rostered_duties()]
-    shifts = (now_in_force.holder(config, duty) for duty in duties)
+    duties = [d for d in CONTACT_DUTIES if d in now_in_force.config.duties.rostered_duties()]
+    shifts = (now_in_force.holder(duty) for duty in duties)
     return [shift for shift in shifts if shift is not None]
 
 

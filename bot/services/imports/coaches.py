@@ -1,5 +1,5 @@
 """`achtervang import coaches FILE.csv`: team members by name, with their role, caseload limit,
-fte, language and contact details."""
+fte, language, contact details and workdays."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from bot.services.imports.cells import (
     _yes_no,
 )
 from bot.services.imports.pipeline import ImportReport, _import, _Kind, _Plan
-from bot.services.team import emails, phones
+from bot.services.team import emails, phones, workdays
 from bot.services.team.coaches import normalise_name
 
 
@@ -54,6 +54,18 @@ def _email_or_none(value: str) -> str | None:
     return address
 
 
+def _workdays(value: str) -> str | None:
+    if value == "":
+        return None
+    days = workdays.parse(value)
+    if days is None:
+        raise CellError(
+            N_("'%(value)s' is not a set of workdays such as mon-thu or mon,tue,thu"),
+            value=value[:40],
+        )
+    return workdays.stored(days)
+
+
 class CoachRow(_Row):
     name: Annotated[str, BeforeValidator(_person_name)]
     role: Annotated[Role, _one_of(Role, Role.COACH)] = Role.COACH
@@ -66,6 +78,8 @@ class CoachRow(_Row):
     # Staff contact details: an empty cell clears what was stored.
     phone: Annotated[str | None, BeforeValidator(_phone_or_none)] = None
     email: Annotated[str | None, BeforeValidator(_email_or_none)] = None
+    # Stored as "mon,tue,thu"; None = every day.
+    workdays: Annotated[str | None, BeforeValidator(_workdays)] = None
 
 
 async def _coaches_by_key(session: AsyncSession) -> dict[str, Coach]:
@@ -94,7 +108,7 @@ class _CoachKind(_Kind[CoachRow, Coach]):
     def plan(self, row: CoachRow, current: Coach | None, columns: frozenset[str]) -> _Plan:
         # The name is always written: the file's spelling wins over a stored case variant.
         values: dict[str, Any] = {"name": row.name}
-        for column in ("role", "fte", "active", "phone", "email"):
+        for column in ("role", "fte", "active", "phone", "email", "workdays"):
             if column in columns:
                 values[column] = getattr(row, column)
         if "language" in columns:

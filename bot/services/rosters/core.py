@@ -4,9 +4,10 @@ All instants going in and out are timezone-aware (results are in UTC). The reaso
 the team's local wall-clock time: office hours, handovers and shift lengths are local, so a
 "day" shift from 17:00 to 17:00 lasts 23 or 25 hours on the days the clocks change.
 
-Resolution order for one instant: the rotation gives a holder, an override replaces it (the
-one created last wins; list order is creation order), and an absent holder is never the
-answer: that span becomes a gap with holder None.
+Resolution order for one instant: an approved plan's shift, or else the rotation, gives a
+holder (for an office-hours duty, a holder's day off goes to the next member who works it),
+an override replaces it (the one created last wins; list order is creation order), and an
+absent holder is never the answer: that span becomes a gap with holder None.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from bot.config.duties import Duty, DutyConfig, OfficeHoursConfig
+from bot.config.duties import OFFICE_DUTIES, Duty, DutyConfig, OfficeHoursConfig
 from bot.config.team import TeamConfig
 
 Source = Literal["rotation", "override"]
@@ -169,7 +170,7 @@ def _days_windows(
     return found
 
 
-def _active_windows(
+def active_windows(
     config: TeamConfig, duty: Duty, lo: datetime, hi: datetime
 ) -> list[tuple[datetime, datetime]]:
     """The stretches of [lo, hi) in which `duty` is held: office hours for bureaudienst, all
@@ -202,8 +203,27 @@ def is_active(config: TeamConfig, duty: Duty, instant: datetime) -> bool:
 
 
 def _rotation_at(config: TeamConfig, duty: Duty, instant: datetime) -> tuple[str | None, datetime]:
-    """The rotation's holder at `instant` and when that rotation shift ends (datetime.max in
-    UTC when it never does: an unrostered duty)."""
+    """The rostered holder at `instant` (an approved plan's shift, else the rotation's turn)
+    and when that shift ends (datetime.max in UTC when it never does: an unrostered duty)."""
+    duties, tz = config.duties, config.tz
+    planned, next_planned = duties.planned_around(duty, instant)
+    if planned is not None:
+        holder, end = planned.holder, planned.end
+    else:
+        holder, end = _turn_at(config, duty, instant)
+        if next_planned is not None and next_planned < end:
+            end = next_planned
+    if holder is not None and duty in OFFICE_DUTIES:
+        day = instant.astimezone(tz).date()
+        if not duties.works_on(holder, day):
+            # Their day off goes to the next member who works it, or is a gap.
+            holder = duties.next_working(duty, holder, day)
+            end = min(end, _at(day + timedelta(days=1), time(0), tz))
+    return holder, end
+
+
+def _turn_at(config: TeamConfig, duty: Duty, instant: datetime) -> tuple[str | None, datetime]:
+    """The rotation's holder at `instant` and when that turn ends."""
     duties, tz = config.duties, config.tz
     rotation = duties.rotation(duty)
     if not rotation.members or rotation.start is None:
@@ -272,7 +292,7 @@ def shifts_between(
         | {a.end for a in absences if a.end is not None}
     )
     shifts: list[Shift] = []
-    for window_start, window_end in _active_windows(config, duty, start, end):
+    for window_start, window_end in active_windows(config, duty, start, end):
         cursor = window_start
         while cursor < window_end:
             rotation_holder, rotation_end = _rotation_at(config, duty, cursor)
@@ -308,7 +328,7 @@ def holder_at(
     with this outcome inside the current duty window (cut off at SEARCH_HORIZON)."""
     config.duties.rotation(duty)
     instant = _require_aware("instant", instant)
-    windows = _active_windows(config, duty, instant - SEARCH_HORIZON, instant + SEARCH_HORIZON)
+    windows = active_windows(config, duty, instant - SEARCH_HORIZON, instant + SEARCH_HORIZON)
     for window_start, window_end in windows:
         if window_start <= instant < window_end:
             for shift in shifts_between(

@@ -1,6 +1,7 @@
 """What can change who holds a duty at one instant: the absences and roster overrides in force
-then. A handful of rows in one round trip, for the paths that cannot afford load_roster's
-team and two-month window: a case card asked for from the road, the route of a crisis alert.
+then, and the rotations and plan shifts a lead keeps with /rota. A handful of rows in two round
+trips, for the paths that cannot afford load_roster's team and two-month window: a case card
+asked for from the road, the route of a crisis alert.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.config.team import TeamConfig
 from bot.models import AbsenceRecord, Coach, RosterOverride
 from bot.models.base import UTCDateTime
 from bot.services.rosters import core as roster
+from bot.services.rosters import rotations
 from bot.services.rosters.core import Absence, Override, Shift
 from bot.services.rosters.store import member_key
 
@@ -68,25 +70,29 @@ class InForce:
     """Names are spelled as the rotations spell their members, so they match the holders."""
 
     now: datetime
+    config: TeamConfig  # with the rotations and plan shifts in force now
     absent: dict[int, str]  # coach id → name
     overrides: list[Override]  # latest-created last, each over [now, now + 1 µs)
     absences: list[Absence]
     ids: dict[str, int]  # name → coach id, for every coach named here
 
-    def holder(self, config: TeamConfig, duty: Duty) -> Shift | None:
+    def holder(self, duty: Duty) -> Shift | None:
         """The shift of `duty` at this instant, as roster.holder_at gives it (None when the
         duty is not held now) but cut to the instant: only its holder is meant to be used.
         Only the rows in force now can change the outcome now, so two months of windows
         need not be worked out."""
-        if not config.duties.rostered(duty):
+        if not self.config.duties.rostered(duty):
             return None
         end = self.now + _INSTANT
-        shifts = roster.shifts_between(config, duty, self.now, end, self.overrides, self.absences)
+        shifts = roster.shifts_between(
+            self.config, duty, self.now, end, self.overrides, self.absences
+        )
         return shifts[0] if shifts else None
 
 
 async def load(session: AsyncSession, config: TeamConfig, now: datetime) -> InForce:
     rows = list(await session.execute(_IN_FORCE, {"now": now}))
+    config = await rotations.effective_config(session, config, now, now + _INSTANT)
     spelled = {member_key(n): n for n in config.duties.members()}
 
     def as_member(name: str) -> str:
@@ -96,6 +102,7 @@ async def load(session: AsyncSession, config: TeamConfig, now: datetime) -> InFo
     away = [r for r in rows if r.kind == "a"]
     return InForce(
         now=now,
+        config=config,
         absent={r.id: as_member(r.name) for r in away},
         overrides=[Override(r.duty, as_member(r.name), now, now + _INSTANT) for r in found],
         absences=[Absence(as_member(r.name), now, now + _INSTANT) for r in away],

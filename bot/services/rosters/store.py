@@ -1,7 +1,8 @@
-"""The roster as stored: the team config's rotations plus the overrides and absences in the
-database, turned into the inputs of the pure roster service.
+"""The roster as stored: the rotations and approved plans (bot/services/rosters/rotations.py)
+plus the overrides and absences in the database, turned into the inputs of the pure roster
+service.
 
-Rotation members are names in the team config; they are linked to Coach records by name
+Rotation members are names; they are linked to Coach records by name
 (case and spacing ignored), and the Coach's spelling is used from then on so overrides and
 absences (stored by coach) match the rotation's names.
 """
@@ -18,6 +19,7 @@ from bot.config.duties import Duty
 from bot.config.team import TeamConfig
 from bot.models import AbsenceRecord, Coach, RosterOverride
 from bot.services.rosters import core as roster
+from bot.services.rosters import rotations
 from bot.services.rosters.core import Absence, DutyStatus, Override, Shift
 from bot.services.team.coaches import normalise_name
 
@@ -136,6 +138,7 @@ async def load_roster(
         )
     )
     absences = [Absence(by_id[row.coach_id].name, row.start, row.end) for row in absence_rows]
+    config = await rotations.effective_config(session, config, lo, hi)
     canonical = _canonical_config(config, by_key)
     unlinked = [n for n in canonical.duties.members() if member_key(n) not in by_key]
     return RosterState(

@@ -36,7 +36,7 @@ async def may_overview(
         return False
     now_in_force = await in_force.load(session, config, now)
     for duty in ("bureaudienst", "piket", "piket_second"):
-        shift = now_in_force.holder(config, duty)
+        shift = now_in_force.holder(duty)
         if shift and shift.holder and member_key(shift.holder) == member_key(coach.name):
             return True
     return False

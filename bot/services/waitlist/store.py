@@ -117,9 +117,9 @@ async def contact_of_the_day(
     session: AsyncSession, config: TeamConfig, now: datetime
 ) -> Coach | None:
     """Today's bureaudienst: the team's first line, so the default contact for a new family."""
-    if not config.duties.rostered("bureaudienst"):
-        return None
     state = await load_roster(session, config, now, now + timedelta(seconds=1))
+    if not state.config.duties.rostered("bureaudienst"):
+        return None
     shift = state.holder_at("bureaudienst", now)
     if shift is None:
         day = now.astimezone(config.tz).replace(hour=12, minute=0)
