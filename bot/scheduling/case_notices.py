@@ -23,9 +23,10 @@ KIND = "case_reminder"
 DAY = "EEE d MMM"
 
 
-def next_reminder(config: TeamConfig, now: datetime) -> datetime:
+def next_reminder(config: TeamConfig, now: datetime) -> datetime | None:
     """The first reminder instant at or after `now`: digest time on an office day (weekdays
-    that are not Dutch public holidays, with the team's agreed exceptions)."""
+    that are not Dutch public holidays, with the team's agreed exceptions). None for a team
+    without office days within 30 days (piket around the clock): no morning to remind on."""
     today = now.astimezone(config.tz).date()
     for offset in range(30):
         day = today + timedelta(days=offset)
@@ -33,7 +34,7 @@ def next_reminder(config: TeamConfig, now: datetime) -> datetime:
             instant = datetime.combine(day, config.cases.digest_time, tzinfo=config.tz)
             if instant >= now:
                 return instant
-    raise AssertionError("an office day comes within 30 days")
+    return None
 
 
 async def plan_case_reminders(planner: Planner) -> None:
@@ -41,6 +42,8 @@ async def plan_case_reminders(planner: Planner) -> None:
     so a bot that is down at that hour still sends it when it is back the same day."""
     config, now = planner.config, planner.now
     due = next_reminder(config, now)
+    if due is None:
+        return
     day = due.astimezone(config.tz).date()
     for coach_id in await coaches_with_families(planner.session, day):
         await planner._add(

@@ -80,6 +80,8 @@ async def plan_waitlist(planner: Planner) -> None:
                     )
     await _plan_passing(planner, passing)
     morning = next_reminder(config, now)
+    if morning is None:
+        return
     day = morning.astimezone(config.tz).date().isoformat()
     for lead in leads:
         await planner._add(

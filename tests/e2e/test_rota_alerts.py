@@ -38,5 +38,9 @@ async def test_the_new_piket_holder_gets_the_next_alert(member, sessionmaker, cl
     clock.set(EVENING)
     await team["Eva"].ask("/crisis GZ-1042 moeder belt, vader dreigt")
     alert = await cem.reply()
+    if not alert["text"].startswith("🚨"):
+        # Cem took over tonight's shift: the reminder of it may come before the alert.
+        assert alert["text"].startswith("Herinnering: je hebt Piket van ma 23 nov 17:00")
+        alert = await cem.reply()
     assert alert["text"].startswith("🚨 CRISISMELDING GZ-1042")
     await team["Bram"].expect_nothing_more()

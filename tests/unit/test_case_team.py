@@ -73,6 +73,12 @@ def test_next_reminder_skips_weekends_and_public_holidays():
     assert next_reminder(agreed_open, friday_noon) == datetime(2026, 12, 25, 7, 0, tzinfo=UTC)
 
 
+def test_a_team_without_office_days_has_no_morning_reminder():
+    # Piket around the clock: planning used to fail on every tick with an AssertionError.
+    piket_only = TeamConfig.model_validate({"duties": {"office_hours": {"weekdays": []}}})
+    assert next_reminder(piket_only, datetime(2026, 11, 23, 12, 0, tzinfo=UTC)) is None
+
+
 async def _people(session, config) -> dict[str, Coach]:
     people = {}
     for name, role in (

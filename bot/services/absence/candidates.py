@@ -83,7 +83,7 @@ async def _live_counts(session: AsyncSession) -> dict[int, int]:
         .where(CaseCover.status.in_(LIVE), CaseCover.released_at.is_(None))
         .group_by(CaseCover.coach_id)
     )
-    return dict(rows.tuples().all())
+    return {coach_id: count for coach_id, count in rows}
 
 
 async def candidates(
