@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from sqlalchemy import select
@@ -115,6 +115,23 @@ def name_problem(tr: Translator, bad: BadName) -> str:
     return tr._("The name must not be empty.")
 
 
+def _set_contact(env: Env, name: str, detail: Literal["phone", "email"], value: str) -> str:
+    """Stores an active member's phone number or e-mail address; returns their stored name."""
+    now = SystemClock().now()
+
+    async def work(session: AsyncSession) -> str:
+        coach = await find_by_name(session, name)
+        if coach is None or not coach.active:
+            fail(env.tr._("Nobody active is called %(name)s.", name=name))
+        setattr(coach, detail, value)
+        # The value itself is staff data and stays out of the audit log.
+        audit.record(session, at=now, action=f"coach.{detail}", outcome="ok", subject=coach.name)
+        await session.commit()
+        return coach.name
+
+    return env.in_session(work)
+
+
 def _phone_or_fail(env: Env, raw: str) -> str:
     number = phones.normalise(raw)
     if number is None:
@@ -135,19 +152,7 @@ def coach_phone(
     """Set someone's phone number, shown to colleagues who must call them (safety alerts)."""
     env = Env()
     normalised = _phone_or_fail(env, number)
-    now = SystemClock().now()
-
-    async def work(session: AsyncSession) -> str:
-        coach = await find_by_name(session, name)
-        if coach is None or not coach.active:
-            fail(env.tr._("Nobody active is called %(name)s.", name=name))
-        coach.phone = normalised
-        # The number itself is staff data and stays out of the audit log.
-        audit.record(session, at=now, action="coach.phone", outcome="ok", subject=coach.name)
-        await session.commit()
-        return coach.name
-
-    found = env.in_session(work)
+    found = _set_contact(env, name, "phone", normalised)
     typer.echo(env.tr._("Phone number of %(name)s: %(number)s", name=found, number=normalised))
 
 
@@ -166,19 +171,7 @@ def coach_email(
     """Set someone's e-mail address, shown to colleagues next to their phone number."""
     env = Env()
     normalised = _email_or_fail(env, address)
-    now = SystemClock().now()
-
-    async def work(session: AsyncSession) -> str:
-        coach = await find_by_name(session, name)
-        if coach is None or not coach.active:
-            fail(env.tr._("Nobody active is called %(name)s.", name=name))
-        coach.email = normalised
-        # Like the phone number: staff data, kept out of the audit log.
-        audit.record(session, at=now, action="coach.email", outcome="ok", subject=coach.name)
-        await session.commit()
-        return coach.name
-
-    found = env.in_session(work)
+    found = _set_contact(env, name, "email", normalised)
     typer.echo(env.tr._("E-mail address of %(name)s: %(address)s", name=found, address=normalised))
 
 
