@@ -20,7 +20,7 @@ from bot.services.team.enrolment import create_invite, redeem
 from bot.standin import BotApiStandIn
 
 # Piket around the clock (no office hours), one member per rotation.
-CONFIG = """
+DUTIES = """
 default_language = "nl"
 [duties.office_hours]
 weekdays = []
@@ -35,7 +35,10 @@ start = 2020-01-01
 [duties.piket_second]
 members = ["Fleur Visser"]
 start = 2020-01-06
-[alerts]
+"""
+CONFIG = (
+    DUTIES
+    + """[alerts]
 chain = [
   { to = "first", wait = "%(first)s" },
   { to = "second_line", wait = "3s" },
@@ -44,6 +47,7 @@ chain = [
 repeat = false
 tick = "0.2s"
 """
+)
 PEOPLE = {
     "Anna de Vries": (820001, Role.COACH),
     "Bram Jansen": (820002, Role.COACH),

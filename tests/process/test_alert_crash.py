@@ -36,24 +36,11 @@ from bot.services.team.coaches import add_coach
 from bot.services.team.enrolment import create_invite, redeem
 from bot.standin import BotApiStandIn
 from tests.cli.conftest import operator_env, spawn
-from tests.process.instances import poll
+from tests.process.instances import DUTIES, poll
 
-CONFIG = """
-default_language = "nl"
-[duties.office_hours]
-weekdays = []
-[duties.bureaudienst]
-members = ["Eva Mulder"]
-shift = "week"
-start = 2020-01-06
-[duties.piket]
-members = ["Bram Jansen"]
-shift = "day"
-start = 2020-01-01
-[duties.piket_second]
-members = ["Fleur Visser"]
-start = 2020-01-06
-[alerts]
+CONFIG = (
+    DUTIES
+    + """[alerts]
 chain = [
   { to = "first", wait = "2s" },
   { to = "second_line", wait = "1s" },
@@ -62,6 +49,7 @@ chain = [
 repeat = false
 tick = "0.2s"
 """
+)
 PEOPLE = {
     "Anna de Vries": (810001, Role.COACH),
     "Bram Jansen": (810002, Role.COACH),

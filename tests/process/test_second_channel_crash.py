@@ -16,7 +16,7 @@ from bot.models import AuditEvent, OutboxMessage, OutboxStatus
 from bot.standin import BotApiStandIn
 from tests.cli.conftest import operator_env
 from tests.e2e.second_channel_setup import Mailbox, free_port
-from tests.process.instances import poll
+from tests.process.instances import DUTIES, poll
 from tests.process.test_alert_crash import (  # noqa: F401 (fixtures)
     BRAM,
     EVA,
@@ -27,22 +27,9 @@ from tests.process.test_alert_crash import (  # noqa: F401 (fixtures)
     team_db,
 )
 
-CONFIG = """
-default_language = "nl"
-[duties.office_hours]
-weekdays = []
-[duties.bureaudienst]
-members = ["Eva Mulder"]
-shift = "week"
-start = 2020-01-06
-[duties.piket]
-members = ["Bram Jansen"]
-shift = "day"
-start = 2020-01-01
-[duties.piket_second]
-members = ["Fleur Visser"]
-start = 2020-01-06
-[alerts]
+CONFIG = (
+    DUTIES
+    + """[alerts]
 chain = [
   { to = "first", wait = "60s" },
   { to = "second_line", wait = "60s" },
@@ -54,6 +41,7 @@ after = "10m"
 [second_channel.members]
 "Bram Jansen" = ["%(url)s"]
 """
+)
 
 
 @pytest.fixture
