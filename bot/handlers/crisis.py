@@ -36,7 +36,6 @@ from bot.services.cases.suggestions import close_codes
 from bot.texts.crisis_receipt import receipt, unknown_code_question
 from bot.texts.roster import WHEN
 from bot.texts.split import excerpt
-from bot.transport import inbox_store as inbox
 
 log = logging.getLogger(__name__)
 _PREFIX = "alert:"
@@ -149,9 +148,9 @@ async def _raise(update: Update, context: AchtervangContext, code: str, text: st
             # When the message with the crisis text was written, not when it reached us.
             written_at=message.date,
         )
-        # With the alert (or the refusal), so a restart cut short after this commit does not
-        # take the same update in again.
-        await inbox.mark_handled(session, [update.update_id], now)
+        # The commit below that stores the alert, or audits the refusal, also marks this
+        # update handled (bot/transport/handled_with_work.py): a restart does not take it in
+        # again, nor decide again what the reporter was told.
         if intake.result is Taken.REFUSED:
             await session.commit()
         else:

@@ -81,8 +81,8 @@ async def claim_unhandled(session: AsyncSession, now: datetime) -> tuple[list[di
 
 
 async def mark_handled(session: AsyncSession, update_ids: Iterable[int], now: datetime) -> None:
-    """Marks updates handled. A handler whose work must not be done twice calls this for its
-    own update inside its own transaction, so the work and the mark commit together."""
+    """Marks updates handled (those whose handler wrote nothing; the others were marked with
+    their work: bot/transport/handled_with_work.py)."""
     ids = list(update_ids)
     if ids:
         await session.execute(

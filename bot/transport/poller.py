@@ -8,9 +8,10 @@ after that commit. Each update is then handled through PTB's Application (its ha
 conversations as ever, via the update processor: bot/transport/chat_lanes.py) and marked handled. On
 start, whatever was stored and not handled is handled first, in order.
 
-Handled twice? An update whose handling is cut short is handled again on start, so work that
-must not be done twice (raising an alert) marks its update handled in its own transaction
-(services.inbox.mark_handled); everything else is at least once."""
+Handled twice? An update whose handling is cut short is handled again on start, unless its
+handler already committed work: the first commit that writes anything also marks the update
+handled (bot/transport/handled_with_work.py). An update's work is done once; a read-only
+update (a lookup) is answered again."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from telegram.error import InvalidToken, RetryAfter, TelegramError
 from bot.application_type import TeamApplication
 from bot.runtime import Runtime
 from bot.transport import inbox_store as inbox
+from bot.transport.handled_with_work import handling
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +177,8 @@ class InboxPoller:
     async def _handle(self, update: Update) -> None:
         app = self._app
         try:
-            await app.update_processor.process_update(update, app.process_update(update))
+            with handling(update.update_id, self._runtime.clock.now):
+                await app.update_processor.process_update(update, app.process_update(update))
         except asyncio.CancelledError:
             raise
         except Exception:

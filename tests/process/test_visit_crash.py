@@ -2,8 +2,11 @@
 real clock, a coach announces a visit, the bot is SIGKILLed, and a new process reminds her,
 asks once more and raises the safety alert on time, each exactly once.
 
-A visit lasts minutes and this test seconds: while the bot is down, the stored expected end
-is moved to a few seconds away, as if the visit had been running for most of its time."""
+A visit lasts minutes and this test seconds: once the new process is up (its scheduler has
+ticked), the stored expected end is moved to a few seconds away, as if the visit had been
+running for most of its time. Moving it before the restart would make the test depend on how
+fast a loaded machine starts a process: a reminder due before the first tick is rightly
+skipped for the last call."""
 
 from __future__ import annotations
 
@@ -20,14 +23,13 @@ from bot.models import Visit
 from bot.services.visits.lifecycle import deadline
 from bot.standin import BotApiStandIn
 from tests.cli.conftest import operator_env
-from tests.process.instances import poll
+from tests.process.instances import free_port, poll, readiness, start_bot
 from tests.process.test_alert_crash import (  # noqa: F401 (fixtures)
     ANNA,
     BRAM,
     CONFIG,
     PEOPLE,
     standin,
-    start_bot,
     team_db,
 )
 
@@ -51,6 +53,15 @@ def cli_env(tmp_path: Path, standin: BotApiStandIn) -> dict[str, str]:  # noqa: 
     )
 
 
+async def _ticking(port: int) -> bool:
+    answer = await readiness(port)
+    return (
+        answer is not None
+        and answer[1]["role"] == "active"
+        and answer[1]["last_tick_age_seconds"] is not None
+    )
+
+
 def texts(server: BotApiStandIn, user_id: int, start: str) -> list[str]:
     return [m["text"] for m in server.bot_messages(user_id) if m.get("text", "").startswith(start)]
 
@@ -70,14 +81,17 @@ async def test_the_alarm_fires_on_time_after_a_kill(standin, team_db, cli_env, t
         first.send_signal(signal.SIGKILL)
         await asyncio.wait_for(first.wait(), 10)
 
+        port = free_port()
+        second = await start_bot(tmp_path, cli_env, "second", port)
+        await poll(lambda: _ticking(port), "the second process's first tick", 60)
+
         async with sessionmaker() as session:
             visit = await session.scalar(select(Visit))
-            visit.expected_end = datetime.now(UTC) + timedelta(seconds=15)
+            visit.expected_end = datetime.now(UTC) + timedelta(seconds=5)
             visit.next_at = deadline(config.visits, visit)
             await session.commit()
             alarm_at = visit.expected_end + timedelta(seconds=4)
 
-        second = await start_bot(tmp_path, cli_env, "second")
         await poll(lambda: texts(standin, ANNA, "Je huisbezoek (GZ-1042) eindigt"), "reminder", 30)
         await poll(lambda: texts(standin, ANNA, "Je hebt je niet afgemeld"), "the last call", 30)
         assert texts(standin, BRAM, SAFETY) == []
