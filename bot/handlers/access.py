@@ -24,6 +24,7 @@ from bot.services.audit import refusals
 from bot.services.audit import trail as audit
 from bot.services.team.coaches import find_enrolled
 from bot.services.team.enrolment import cancel_seen_invites, invite_candidates
+from bot.transport.handling import admitted
 
 log = logging.getLogger(__name__)
 
@@ -89,11 +90,15 @@ async def _decide(update: Update, context: AchtervangContext) -> None:
     runtime = context.runtime
     private = chat.type == Chat.PRIVATE
     if not private and chat.id != runtime.config.team_chat_id:
-        await _leave_foreign_group(update, context)
+        if await admitted():
+            await _leave_foreign_group(update, context)
         raise ApplicationHandlerStop
 
     async with runtime.sessionmaker() as session:
         coach = await find_enrolled(session, user.id)
+    # This look-up overlapped the inbox storing the update; nothing is done before it is stored.
+    if not await admitted():
+        raise ApplicationHandlerStop
     context.coach = coach
     context.tr = runtime.translator(coach.language if coach else user.language_code)
     tr = context.tr

@@ -149,7 +149,7 @@ async def _raise(update: Update, context: AchtervangContext, code: str, text: st
             written_at=message.date,
         )
         # The commit below that stores the alert, or audits the refusal, also marks this
-        # update handled (bot/transport/handled_with_work.py): a restart does not take it in
+        # update handled (bot/transport/handling.py): a restart does not take it in
         # again, nor decide again what the reporter was told.
         if intake.result is Taken.REFUSED:
             await session.commit()

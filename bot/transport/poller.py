@@ -4,13 +4,16 @@ PTB's Updater confirms a batch (asks getUpdates for the next offset) as soon as 
 it in memory, so a bot killed while handling the first of five crises lost the other four,
 while Telegram had told their reporters they were delivered. Here every getUpdates batch is
 stored in one transaction first; the next getUpdates, which confirms the batch, is asked only
-after that commit. Each update is then handled through PTB's Application (its handlers and
-conversations as ever, via the update processor: bot/transport/chat_lanes.py) and marked handled. On
-start, whatever was stored and not handled is handled first, in order.
+after that commit. Each update is handled through PTB's Application (its handlers and
+conversations as ever, via the update processor: bot/transport/chat_lanes.py) and marked
+handled. Its handling starts while the batch is being stored, but the access gate waits for
+that commit after its first look-up: nothing is answered, written or left before the update
+is stored (bot/transport/handling.py). On start, whatever was stored and not handled is
+handled first, in order.
 
 Handled twice? An update whose handling is cut short is handled again on start, unless its
 handler already committed work: the first commit that writes anything also marks the update
-handled (bot/transport/handled_with_work.py). An update's work is done once; a read-only
+handled (bot/transport/handling.py). An update's work is done once; a read-only
 update (a lookup) is answered again."""
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from telegram.error import InvalidToken, RetryAfter, TelegramError
 from bot.application_type import TeamApplication
 from bot.runtime import Runtime
 from bot.transport import inbox_store as inbox
-from bot.transport.handled_with_work import handling
+from bot.transport.handling import handling
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +80,10 @@ class InboxPoller:
             log.error("gave up updates %s: their handling was cut short too often", given_up)
         if again:
             log.warning("handling %d update(s) stored but not handled before", len(again))
+        stored: asyncio.Future[frozenset[int]] = asyncio.get_running_loop().create_future()
+        stored.set_result(frozenset(raw["update_id"] for raw in again))
         for raw in again:
-            self._dispatch(Update.de_json(raw, self._app.bot))
+            self._dispatch(Update.de_json(raw, self._app.bot), stored)
         self._poll_task = asyncio.create_task(self._poll(offset), name="inbox-poll")
 
     async def stop(self, grace: float = GRACE) -> None:
@@ -133,26 +138,34 @@ class InboxPoller:
             failures = 0
             if not updates:
                 continue
+            # Handled while the batch is stored: each waits for the commit before it does
+            # anything (bot/transport/handling.py), but its first look-up need not.
+            stored: asyncio.Future[frozenset[int]] = asyncio.get_running_loop().create_future()
+            for update in updates:
+                self._dispatch(update, stored)
+            await asyncio.sleep(0)  # their first look-ups are on their way before the insert
             try:
-                fresh = await self._store(updates)
-            except SQLAlchemyError:
+                stored.set_result(await self._store(updates))
+            except asyncio.CancelledError:
+                stored.cancel()
+                raise
+            except SQLAlchemyError as failed:
+                stored.set_exception(failed)
+                stored.exception()  # seen here; the handlers drop their update
                 # Not stored, so not confirmed: the next getUpdates returns the same batch.
                 log.exception("could not store %d update(s); fetching them again", len(updates))
                 await asyncio.sleep(1.0)
                 continue
             offset = updates[-1].update_id + 1
-            for update in fresh:
-                self._dispatch(update)
             await self._prune_now_and_then()
 
-    async def _store(self, updates: tuple[Update, ...]) -> list[Update]:
-        by_id = {u.update_id: u for u in updates}
+    async def _store(self, updates: tuple[Update, ...]) -> frozenset[int]:
         async with self._runtime.sessionmaker() as session:
             fresh = await inbox.store_batch(
                 session, [u.to_dict() for u in updates], self._runtime.clock.now()
             )
             await session.commit()
-        return [by_id[raw["update_id"]] for raw in fresh]
+        return frozenset(raw["update_id"] for raw in fresh)
 
     async def _prune_now_and_then(self) -> None:
         now = self._runtime.clock.now()
@@ -168,25 +181,27 @@ class InboxPoller:
 
     # -- handling ------------------------------------------------------------------------
 
-    def _dispatch(self, update: Update) -> None:
+    def _dispatch(self, update: Update, stored: asyncio.Future[frozenset[int]]) -> None:
         self._quiet.clear()
-        task = asyncio.create_task(self._handle(update), name=f"update-{update.update_id}")
+        task = asyncio.create_task(self._handle(update, stored), name=f"update-{update.update_id}")
         self._in_flight.add(task)
         task.add_done_callback(self._handled)
 
-    async def _handle(self, update: Update) -> None:
+    async def _handle(self, update: Update, stored: asyncio.Future[frozenset[int]]) -> None:
         app = self._app
-        try:
-            with handling(update.update_id, self._runtime.clock.now):
+        with handling(update.update_id, self._runtime.clock.now, stored) as marks:
+            try:
                 await app.update_processor.process_update(update, app.process_update(update))
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            # Application.process_update hands handler errors to the error handler; this is
-            # a failure around it. Handling it again would most likely fail the same way.
-            log.exception("handling update %s failed", update.update_id)
-        self._to_mark.append(update.update_id)
-        self._wake_marker()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # Application.process_update hands handler errors to the error handler; this
+                # is a failure around it. Handling it again would most likely fail the same way.
+                log.exception("handling update %s failed", update.update_id)
+        # Not marked with its work (nothing of it was committed), and stored here: mark it now.
+        if not marks.marked and await marks.admitted():
+            self._to_mark.append(update.update_id)
+            self._wake_marker()
 
     def _handled(self, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)

@@ -4,9 +4,14 @@ is not announced a second time, which replaced the running visit with one that s
 restart and so moved its alarm later by as long as the bot had been down.
 
 The cut: the stand-in holds the bot's reply, the inbox is stopped without grace (the handler
-is cancelled, as a killed process would be), then started again as a new process would."""
+is cancelled, as a killed process would be), then started again as a new process would.
 
-from sqlalchemy import select
+And the other way round: an update is handled while the inbox stores it, but nothing is
+answered before it is stored."""
+
+import asyncio
+
+from sqlalchemy import select, text
 
 from bot.models import Visit, VisitStatus
 from tests.e2e.harness import inbox_of, settle
@@ -61,3 +66,22 @@ async def test_an_update_cut_short_before_any_work_is_answered_after_the_restart
     await settle(standin, bot_app)
 
     assert (await anna.reply())["text"]
+
+
+async def test_nothing_is_answered_before_the_update_is_stored(member, standin, bot_app, engine):
+    anna = await member("Anna de Vries")
+    before = len(standin.bot_messages(anna.user_id))
+    async with engine.connect() as holder:
+        # Another writer holds the inbox: on SQLite the database's one write lock (the store
+        # waits up to its busy timeout), on PostgreSQL a lock that lets rows be read, not added.
+        if engine.dialect.name == "postgresql":
+            await holder.execute(text("LOCK TABLE inbox_updates IN SHARE MODE"))
+        else:
+            await holder.execute(text("UPDATE inbox_updates SET replays = replays WHERE 0 = 1"))
+        await standin.send_message(anna.user_id, "/help")
+        await asyncio.sleep(1.0)
+        assert len(standin.bot_messages(anna.user_id)) == before
+        await holder.rollback()
+    await settle(standin, bot_app)
+    assert (await anna.reply())["text"]
+    await anna.expect_nothing_more()
