@@ -3,6 +3,10 @@ with many alerts in flight. A real Application against the in-process Bot API st
 a temporary SQLite database and the real clock.
 
     .venv/bin/python -m benchmarks.alert_bench [--alerts N] [--in-flight N] [--wait S] [--tick S]
+                                               [--updater]
+
+`--updater` runs the same code with PTB's own Updater in place of the durable inbox (what
+fetching was before the inbox), to see what the inbox adds.
 
 (a) latency: the time from the stand-in queueing a `/crisis CODE text` update to the first
     alert message appearing in the piket coach's chat, one alert at a time, while
@@ -29,6 +33,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from benchmarks.case_bench import ptb_polling
 from benchmarks.remote_standin import stand_in
 from bot import schema
 from bot.app import build_application
@@ -186,8 +191,10 @@ async def _run(args, config, sessionmaker, reporter, standin) -> list[float]:
     app = build_application(
         runtime, token=standin.token, base_url=standin.base_url, base_file_url=standin.base_file_url
     )
-    # As `achtervang run` serves it: through the durable inbox.
-    async with serving(app, runtime, poll_timeout=1):
+    # As `achtervang run` serves it: through the durable inbox (or, to compare, as PTB runs
+    # it by itself, as before the inbox).
+    polling = ptb_polling(app) if args.updater else serving(app, runtime, poll_timeout=1)
+    async with polling:
         # The alerts in flight: raised straight in the database, sent by the alert tick.
         # All at once (a burst: they escalate in the same tick) or spread over one wait.
         for number in range(args.in_flight):
@@ -328,6 +335,11 @@ def parse() -> argparse.Namespace:
         help="run the stand-in in the bot's process and event loop (the old set-up)",
     )
     parser.add_argument("--settle", type=float, default=3.0, help="seconds to run on after (a)")
+    parser.add_argument(
+        "--updater",
+        action="store_true",
+        help="fetch with PTB's own Updater instead of the durable inbox (to compare)",
+    )
     return parser.parse_args()
 
 

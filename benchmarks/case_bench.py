@@ -24,6 +24,8 @@ import platform
 import random
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -31,7 +33,7 @@ import asyncpg
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes, Updater
 
 from benchmarks.remote_standin import stand_in
 from bot import schema
@@ -272,6 +274,26 @@ async def running(app: Application):
         await app.post_init(app)
     await app.updater.start_polling(poll_interval=0, timeout=1)
     await app.start()
+
+
+@asynccontextmanager
+async def ptb_polling(app: Application) -> AsyncIterator[None]:
+    """The real bot as PTB runs an Application by itself, as it did before the durable inbox:
+    PTB's Updater fetches, confirms and queues each update; nothing is stored first."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    updater = Updater(bot=app.bot, update_queue=app.update_queue)
+    await updater.initialize()
+    await updater.start_polling(poll_interval=0, timeout=1)
+    await app.start()
+    try:
+        yield
+    finally:
+        await updater.stop()
+        await updater.shutdown()
+        await app.stop()
+        await app.shutdown()
 
 
 async def stopping(app: Application) -> None:

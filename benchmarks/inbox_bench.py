@@ -1,20 +1,29 @@
-"""What the durable inbox adds to every update: storing its getUpdates batch (one insert and
-one commit, before the update is handled) and marking it handled (one update and commit,
-after the answer went out), on a SQLite file (or `--database-url`, an empty database).
+"""What the durable inbox adds to every update, on a SQLite file (`--postgres`: a throw-away
+database on the local server, created and dropped).
 
     .venv/bin/python -m benchmarks.inbox_bench [--updates N] [--pace MS] [--postgres]
+                                               [--lookups N] [--rounds N]
 
-`--postgres` uses a throw-away database on the local server (created and dropped).
+(a) Its two writes alone: storing a getUpdates batch (one insert and one commit, which the
+update's handling waits for before it does anything) and marking an update handled that
+wrote nothing (one update and commit, after the answer went out; an update that wrote
+something is marked in its own commit). One update per batch, as when coaches write one
+message at a time; paced, so the figures are not a queue.
 
-One update per batch, as when coaches write one message at a time; paced, so the figures are
-not a queue. Not a test: the figures depend on the machine. Write them into docs/benchmarks.md.
+(b) The `/case CODE` round trip of the same code (70 families, 10 coaches) fetched by PTB's own
+Updater, as before the inbox, and through the durable inbox, in alternating blocks, 50 ms
+apart (under Telegram's 30 messages a second), through the stand-in in a process of its own.
+
+Not a test: the figures depend on the machine. Write them into docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import platform
+import random
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -22,8 +31,11 @@ from pathlib import Path
 
 import asyncpg
 
+from benchmarks import case_bench
 from benchmarks.case_bench import PG_ADMIN
+from benchmarks.remote_standin import stand_in
 from bot import schema
+from bot.app import build_application
 from bot.db import make_engine, make_sessionmaker
 from bot.transport import inbox_store as inbox
 
@@ -61,15 +73,19 @@ def summary(values: list[float]) -> str:
 
 
 async def main(args: argparse.Namespace) -> None:
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     if not args.postgres:
-        path = Path(tempfile.mkdtemp(prefix="inbox-bench-")) / "db.sqlite3"
-        await measure(args, f"sqlite+aiosqlite:///{path}")
+        workdir = Path(tempfile.mkdtemp(prefix="inbox-bench-"))
+        await measure(args, f"sqlite+aiosqlite:///{workdir / 'writes.sqlite3'}")
+        await round_trips(args, f"sqlite+aiosqlite:///{workdir / 'case.sqlite3'}")
         return
-    await pg_database(create=True)
-    try:
-        await measure(args, f"postgresql+asyncpg://postgres@127.0.0.1:5432/{PG_DB}")
-    finally:
-        await pg_database(create=False)
+    url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{PG_DB}"
+    for part in (measure, round_trips):
+        await pg_database(create=True)
+        try:
+            await part(args, url)
+        finally:
+            await pg_database(create=False)
 
 
 async def measure(args: argparse.Namespace, url: str) -> None:
@@ -100,9 +116,46 @@ async def measure(args: argparse.Namespace, url: str) -> None:
     print(f"mark handled + commit (after answering): {summary(marked)}")
 
 
+async def round_trips(args: argparse.Namespace, url: str) -> None:
+    coaches = 10
+    engine, runtime, families = await case_bench.prepare(url, coaches, 70)
+    rng = random.Random(7)
+    figures: dict[str, list[float]] = {"updater": [], "inbox": []}
+    try:
+        async with stand_in(case_bench.users_of(coaches), in_process=False) as standin:
+            for _ in range(args.rounds):
+                for mode in figures:
+                    app = build_application(
+                        runtime,
+                        token=standin.token,
+                        base_url=standin.base_url,
+                        base_file_url=standin.base_file_url,
+                    )
+                    items = case_bench.lookups(rng, families, coaches, args.lookups)
+                    if mode == "inbox":
+                        await case_bench.running(app)
+                        figures[mode] += await standin.run(case_bench.DRIVER, items, 0.05)
+                        await case_bench.stopping(app)
+                    else:
+                        async with case_bench.ptb_polling(app):
+                            figures[mode] += await standin.run(case_bench.DRIVER, items, 0.05)
+    finally:
+        await engine.dispose()
+    print(f"/case round trip, the same code, {args.rounds} × {args.lookups} look-ups per way:")
+    print(f"  fetched by PTB's Updater (no inbox): {summary(figures['updater'])}")
+    print(f"  through the durable inbox:           {summary(figures['inbox'])}")
+    added = [
+        case_bench.pct(figures["inbox"], q) - case_bench.pct(figures["updater"], q)
+        for q in (50, 99)
+    ]
+    print(f"  the inbox adds: {added[0]:.2f} ms at p50, {added[1]:.2f} ms at p99")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=500)
     parser.add_argument("--pace", type=float, default=20.0, help="ms between updates")
+    parser.add_argument("--lookups", type=int, default=200, help="per block, in (b)")
+    parser.add_argument("--rounds", type=int, default=2, help="block pairs, in (b)")
     parser.add_argument("--postgres", action="store_true")
     asyncio.run(main(parser.parse_args()))

@@ -22,7 +22,10 @@ CASES = {
     ),
     "case_bench": (["--lookups", "4", "--rounds", "1", "--no-postgres"], "/case"),
     "case_stages": (["--lookups", "4"], "answer stored"),
-    "inbox_bench": (["--updates", "10", "--pace", "5"], "store batch + commit"),
+    "inbox_bench": (
+        ["--updates", "10", "--pace", "5", "--lookups", "4", "--rounds", "1"],
+        "the inbox adds",
+    ),
     "roster_bench": (["--queries", "20", "--repeat", "2", "--rounds", "1"], "holder_at"),
     "rota_plan_bench": (["--teams", "10", "--runs", "1"], "10"),
 }
