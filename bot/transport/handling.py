@@ -30,16 +30,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, event, update
+from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
-from bot.models import InboxUpdate
+from bot.transport.inbox_store import MARK_HANDLED
 
-_MARK = (
-    update(InboxUpdate)
-    .where(InboxUpdate.update_id == bindparam("id"), InboxUpdate.handled_at.is_(None))
-    .values(handled_at=bindparam("at"))
-)
 _WROTE = "achtervang_wrote"
 _MARKING = "achtervang_marking"
 
@@ -129,7 +124,9 @@ def _mark_with_the_work(session: Session) -> None:
         return
     # On the session's connection, not through the session: a plain statement, no ORM
     # bookkeeping on every update's path.
-    session.connection().execute(_MARK, {"id": handling_now.update_id, "at": handling_now.now()})
+    session.connection().execute(
+        MARK_HANDLED, {"ids": [handling_now.update_id], "at": handling_now.now()}
+    )
     session.info[_MARKING] = handling_now
 
 
