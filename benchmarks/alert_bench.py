@@ -12,7 +12,10 @@ fetching was before the inbox), to see what the inbox adds.
     alert message appearing in the piket coach's chat, one alert at a time, while
     `--in-flight` other alerts keep escalating around the chain (repeat on);
 (b) lateness: for every escalation step of those alerts, when its message appeared in the
-    stand-in against the step's deadline (the previous step's time + its wait).
+    stand-in against the step's deadline (the previous step's time + its wait);
+(c) the bot's share of (a): SQL statements and event-loop CPU time from the getUpdates
+    answer with the /crisis to the sendMessage of its first alert (benchmarks/crisis_path.py),
+    steadier than (a) on a shared machine.
 
 Not a test: the figures depend on the machine. Write them into docs/benchmarks.md.
 """
@@ -34,6 +37,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from benchmarks.case_bench import ptb_polling
+from benchmarks.crisis_path import CrisisPath, traced
 from benchmarks.remote_standin import stand_in
 from bot import schema
 from bot.app import build_application
@@ -57,6 +61,8 @@ PEOPLE = {
 }
 BRAM, EVA = PEOPLE["Bram Jansen"][0], PEOPLE["Eva Mulder"][0]
 PREFIX = "🚨 CRISISMELDING "
+# In the measured alerts' sendMessage request (its JSON), not in the alerts in flight (BG-).
+MARKER = b"CRISISMELDING M-"
 DRIVER = "benchmarks.alert_bench"
 
 
@@ -132,7 +138,7 @@ async def main(args: argparse.Namespace) -> None:
     users = [(user_id, name.split()[0]) for name, (user_id, _) in PEOPLE.items()]
     async with stand_in(users, in_process=args.in_process) as standin:
         await standin.run(f"{DRIVER}:record")
-        latencies = await _run(args, config, sessionmaker, reporter, standin)
+        latencies, path = await _run(args, config, engine, reporter, standin)
         shown = await standin.run(f"{DRIVER}:shown")
 
     # (b) every escalation step's message against its deadline.
@@ -179,12 +185,19 @@ async def main(args: argparse.Namespace) -> None:
         f"raised {'spread over one wait' if args.spread else 'at once'}"
     )
     print(f"(a) /crisis -> first alert shown: {summary(latencies)}")
+    print(
+        f"(c) the bot's share of (a), /crisis fetched -> its first sendMessage: "
+        f"statements p50={pct(path.statements, 50):.0f} (max {max(path.statements, default=0)}), "
+        f"event-loop CPU p50={pct(path.cpu_ms, 50):.1f} ms p90={pct(path.cpu_ms, 90):.1f} ms, "
+        f"wall p50={pct(path.wall_ms, 50):.1f} ms p90={pct(path.wall_ms, 90):.1f} ms"
+    )
     print(f"(b) escalation step shown - deadline: {summary(lateness)}")
     print(f"duplicate alert messages: {duplicates}")
 
 
-async def _run(args, config, sessionmaker, reporter, standin) -> list[float]:
+async def _run(args, config, engine, reporter, standin) -> tuple[list[float], CrisisPath]:
     """Runs the bot in this process while the driver in the stand-in's process raises alerts."""
+    sessionmaker = make_sessionmaker(engine)
     runtime = Runtime(
         config=config, sessionmaker=sessionmaker, clock=SystemClock(), tick_seconds=3600.0
     )
@@ -212,10 +225,11 @@ async def _run(args, config, sessionmaker, reporter, standin) -> list[float]:
                 await asyncio.sleep(args.wait / args.in_flight)
         await standin.run(f"{DRIVER}:wait_background", args.in_flight)
         # (a) one /crisis at a time, while the others escalate.
-        latencies = await standin.run(f"{DRIVER}:crisis_rounds", args.alerts, args.pace)
+        with traced(app, engine, MARKER) as path:
+            latencies = await standin.run(f"{DRIVER}:crisis_rounds", args.alerts, args.pace)
         # Let the in-flight alerts run a few more steps for (b).
         await asyncio.sleep(max(0.0, args.settle))
-    return latencies
+    return latencies, path
 
 
 # --- the driver: runs in the stand-in's process ---------------------------------------------

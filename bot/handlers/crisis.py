@@ -21,7 +21,6 @@ from telegram.ext import (
 from bot.handlers.context import AchtervangContext
 from bot.handlers.replies import reply
 from bot.handlers.required import data_of, message_of, present, query_of, text_of
-from bot.i18n import Translator
 from bot.scheduling import jobs
 from bot.scheduling.dispatcher import dispatch_due, send_claimed
 from bot.services import parsing
@@ -29,12 +28,11 @@ from bot.services.alerts import closing as alert_closing
 from bot.services.alerts import intake as alert_intake
 from bot.services.alerts import lifecycle as alerts
 from bot.services.alerts.codes import find_case, valid_code
-from bot.services.alerts.intake import Intake, Taken
+from bot.services.alerts.intake import Sent, Taken
 from bot.services.alerts.lifecycle import Answer, Outcome
 from bot.services.cases.example import example_code
 from bot.services.cases.suggestions import close_codes
-from bot.texts.crisis_receipt import receipt, unknown_code_question
-from bot.texts.roster import WHEN
+from bot.texts.crisis_receipt import unknown_code_question
 from bot.texts.split import excerpt
 
 log = logging.getLogger(__name__)
@@ -147,30 +145,18 @@ async def _raise(update: Update, context: AchtervangContext, code: str, text: st
             now=now,
             # When the message with the crisis text was written, not when it reached us.
             written_at=message.date,
+            # The receipt goes through the outbox: once the alert is stored, a failed receipt
+            # is retried, never turned into "something went wrong, try again" (which invites
+            # a second alert).
+            sent=Sent(f"{message.chat_id}:{message.message_id}", len(text)),
         )
-        # The commit below that stores the alert, or audits the refusal, also marks this
-        # update handled (bot/transport/handling.py): a restart does not take it in
-        # again, nor decide again what the reporter was told.
-        if intake.result is Taken.REFUSED:
-            await session.commit()
-        else:
-            # Through the outbox: once the alert is stored, a failed receipt is retried, never
-            # turned into "something went wrong, try again" (which invites a second alert).
-            ref = f"{message.chat_id}:{message.message_id}"
-            alert = present(intake.alert, "the alert raised or joined")
-            unknown = intake.result is Taken.NEW and alert.case_id is None
-            suggestions = await close_codes(session, context.member, code) if unknown else []
-            receipts = await alert_intake.store_receipt(
-                session,
-                alert,
-                context.member,
-                _receipt(tr, intake, text, suggestions),
-                ref,
-                now,
-            )
-            await session.commit()
+        # This commit, which stores the alert or audits the refusal, also marks this update
+        # handled (bot/transport/handling.py): a restart does not take it in again, nor
+        # decide again what the reporter was told.
+        await session.commit()
+        if intake.result is not Taken.REFUSED:
             # The first step goes out before anything else, also ahead of the receipt.
-            await send_claimed(context.bot, runtime, session, [*intake.claimed, *receipts])
+            await send_claimed(context.bot, runtime, session, [*intake.claimed, *intake.receipts])
     if intake.result is Taken.REFUSED:
         await message.reply_text(
             tr._(
@@ -183,20 +169,6 @@ async def _raise(update: Update, context: AchtervangContext, code: str, text: st
         )
         return
     _dispatch_in_background(context)
-
-
-def _receipt(tr: Translator, intake: Intake, text: str, suggestions: list[str]) -> str:
-    alert = present(intake.alert, "the alert raised or joined")
-    if intake.result is Taken.JOINED:
-        return tr._(
-            "Your crisis alert %(code)s of %(when)s is still open, so no second alert was "
-            "made and nobody is alerted twice. I will tell you who takes it; tell them any "
-            "news.",
-            code=alert.case_code,
-            when=tr.datetime(alert.raised_at, WHEN),
-        )
-    # A new alert: unknown code, late arrival and a cut text are said (bot/texts/crisis_receipt.py).
-    return receipt(tr, alert, text, suggestions)
 
 
 async def answer_alert(update: Update, context: AchtervangContext) -> None:

@@ -14,11 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.team import TeamConfig
 from bot.i18n import N_, Translator
-from bot.models import AlertRecipient, AlertStatus, Coach, OutboxMessage, OutboxStatus
+from bot.models import Alert, AlertRecipient, AlertStatus, Coach, OutboxMessage, OutboxStatus
 from bot.scheduling.alert_notices import _alert_and_case, card_facts
 from bot.scheduling.notices import Edit, Obsolete, Outcome, Render, Text
 from bot.services.alerts.messages import EDIT_KIND, RECEIPT_KIND
+from bot.services.cases.suggestions import close_codes
 from bot.texts.alerts import card, taken_line
+from bot.texts.crisis_receipt import joined_receipt, receipt
 
 UNANSWERED = N_("⏱ Nobody took this alert in time; the team lead has been told.")
 DECLINED = N_("You said you can't; the alert went on to the next person.")
@@ -54,10 +56,24 @@ async def alert_edit(
 async def alert_receipt(
     session: AsyncSession, config: TeamConfig, row: OutboxMessage, tr: Translator, now: datetime
 ) -> Outcome:
-    """Worded by the handler that stored the alert (it knows what the reporter sent)."""
+    """Worded when sent, from the alert as stored and what the reporter sent (the payload):
+    the codes close to an unknown one are looked up here, after the alert itself went out,
+    not on its way there."""
     if now - row.created_at > RECEIPT_MAX_AGE:
         return Obsolete("too late to be news")
-    return Text(list(row.payload["parts"]))
+    payload = row.payload
+    if "parts" in payload:  # worded by the handler, before receipts were worded here
+        return Text(list(payload["parts"]))
+    # Both are in the session's identity map when the handler that stored them sends them.
+    alert = await session.get(Alert, payload["alert_id"])
+    reporter = await session.get(Coach, row.coach_id) if row.coach_id is not None else None
+    if alert is None or reporter is None:
+        return Obsolete("alert or reporter gone")
+    if payload.get("joined"):
+        return Text([joined_receipt(tr, alert)])
+    unknown = alert.case_id is None
+    suggestions = await close_codes(session, reporter, alert.case_code) if unknown else []
+    return Text([receipt(tr, alert, payload["length"], suggestions)])
 
 
 RENDERERS: dict[str, Render] = {EDIT_KIND: alert_edit, RECEIPT_KIND: alert_receipt}

@@ -17,9 +17,10 @@ from bot.texts.roster import WHEN
 _END = 30
 
 
-def receipt(tr: Translator, alert: Alert, text: str, suggestions: Sequence[str] = ()) -> str:
-    """The receipt for `alert`, raised with the reporter's `text` as they sent it;
-    `suggestions` are known codes close to an unknown one that the reporter may see."""
+def receipt(tr: Translator, alert: Alert, length: int, suggestions: Sequence[str] = ()) -> str:
+    """The receipt for `alert`, raised with a text of `length` characters as the reporter
+    sent it (the alert keeps the first MAX_TEXT); `suggestions` are known codes close to an
+    unknown one that the reporter may see."""
     if alert.case_id is None:
         parts = [_unknown(tr, alert, suggestions)]
     else:
@@ -39,18 +40,29 @@ def receipt(tr: Translator, alert: Alert, text: str, suggestions: Sequence[str] 
                 received=tr.datetime(alert.raised_at, WHEN),
             )
         )
-    if len(text) > MAX_TEXT:
+    if length > MAX_TEXT:
         parts.append(
             tr._(
                 "Your text had %(length)s characters, more than the %(limit)s an alert holds: "
                 "the alert stops at '…%(end)s'; the rest was not sent. Tell it to the coach "
                 "who takes it.",
-                length=len(text),
+                length=length,
                 limit=MAX_TEXT,
-                end=text[:MAX_TEXT][-_END:],
+                end=alert.text[-_END:],
             )
         )
     return "\n\n".join(parts)
+
+
+def joined_receipt(tr: Translator, alert: Alert) -> str:
+    """For a repeat that joined the reporter's own open alert."""
+    return tr._(
+        "Your crisis alert %(code)s of %(when)s is still open, so no second alert was "
+        "made and nobody is alerted twice. I will tell you who takes it; tell them any "
+        "news.",
+        code=alert.case_code,
+        when=tr.datetime(alert.raised_at, WHEN),
+    )
 
 
 def _unknown(tr: Translator, alert: Alert, suggestions: Sequence[str]) -> str:

@@ -145,27 +145,35 @@ class InboxPoller:
                 self._dispatch(update, stored)
             await asyncio.sleep(0)  # their first look-ups are on their way before the insert
             try:
-                stored.set_result(await self._store(updates))
+                await self._store(updates, stored)
             except asyncio.CancelledError:
                 stored.cancel()
                 raise
             except SQLAlchemyError as failed:
-                stored.set_exception(failed)
-                stored.exception()  # seen here; the handlers drop their update
-                # Not stored, so not confirmed: the next getUpdates returns the same batch.
-                log.exception("could not store %d update(s); fetching them again", len(updates))
-                await asyncio.sleep(1.0)
-                continue
+                if stored.done():
+                    # Committed: only giving the session back failed.
+                    log.exception("could not close the inbox's session")
+                else:
+                    stored.set_exception(failed)
+                    stored.exception()  # seen here; the handlers drop their update
+                    # Not stored, so not confirmed: the next getUpdates returns the batch again.
+                    log.exception("could not store %d update(s); fetching again", len(updates))
+                    await asyncio.sleep(1.0)
+                    continue
             offset = updates[-1].update_id + 1
             await self._prune_now_and_then()
 
-    async def _store(self, updates: tuple[Update, ...]) -> frozenset[int]:
+    async def _store(
+        self, updates: tuple[Update, ...], stored: asyncio.Future[frozenset[int]]
+    ) -> None:
         async with self._runtime.sessionmaker() as session:
             fresh = await inbox.store_batch(
                 session, [u.to_dict() for u in updates], self._runtime.clock.now()
             )
             await session.commit()
-        return frozenset(raw["update_id"] for raw in fresh)
+            # Said before the session is given back (its reset is one more round trip to the
+            # database): the handlers waiting for this commit go on at once.
+            stored.set_result(frozenset(raw["update_id"] for raw in fresh))
 
     async def _prune_now_and_then(self) -> None:
         now = self._runtime.clock.now()

@@ -3,7 +3,9 @@ round, and giving up (the reporter and team leads told) at the end of the chain.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,9 +62,15 @@ async def advance(session: AsyncSession, config: TeamConfig, alert: Alert, now: 
 
 
 async def alert_step(
-    session: AsyncSession, alert: Alert, new: list[int], now: datetime, claim: bool = False
+    session: AsyncSession,
+    alert: Alert,
+    new: list[int],
+    now: datetime,
+    claim: bool = False,
+    also: Sequence[dict[str, Any]] = (),
 ) -> list[OutboxMessage]:
-    """Alerts `new` at the alert's current step; returns the messages when `claim`ed."""
+    """Alerts `new` at the alert's current step; returns the messages when `claim`ed, with
+    `also` (further messages, stored in the same statement) after them."""
     step = alert.chain[alert.step]
     messages = []
     for coach_id in new:
@@ -99,7 +107,7 @@ async def alert_step(
             detail=f"alert {alert.id} round {alert.round + 1} step {alert.step + 1}",
         )
     # Storing the messages flushes the rows above first: one round trip each, in one go.
-    stored = await outbox.enqueue_all(session, messages, returning=claim)
+    stored = await outbox.enqueue_all(session, [*messages, *also], returning=claim)
     await session.flush()
     return stored
 

@@ -4,39 +4,36 @@ Flood control without loss: a reporter repeating a crisis for a family whose ale
 is still open joins that alert (nobody is alerted twice), and one reporter raises at most
 `alerts.max_new_per_minute` new alerts a minute; the rest of the team's alerts are then not
 held up behind one account's burst. The reporter's receipt is stored with the alert, in the
-same transaction, and goes out through the outbox: once the alert is stored the reporter
-hears so, however often Telegram fails, and is never asked to try again."""
+same transaction (the same INSERT as the first step's messages), and goes out through the
+outbox: once the alert is stored the reporter hears so, however often Telegram fails, and is
+never asked to try again. It is worded when it is sent, after the first alert (close codes
+for an unknown one are looked up then: bot/scheduling/alert_edits.py)."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.team import TeamConfig
 from bot.models import Alert, AlertStatus, Coach, OutboxMessage
 from bot.scheduling import outbox
 from bot.services.alerts.lifecycle import raise_and_claim
-from bot.services.alerts.messages import RECEIPT_KIND
+from bot.services.alerts.messages import ALERT_KIND, RECEIPT_KIND
 from bot.services.audit import trail as audit
 
 _MINUTE = timedelta(minutes=1)
-_OPEN_OF_REPORTER = (
-    select(Alert)
-    .where(
-        Alert.reporter_id == bindparam("reporter"),
-        Alert.status == AlertStatus.OPEN,
-        func.upper(Alert.case_code) == bindparam("code"),
-        Alert.raised_at >= bindparam("since"),
-    )
+# One look serves both rules: the reporter's alerts of the last minute (the ceiling) and of
+# the join window (an open one for this family is joined). A round trip less on the way to
+# the first alert; at most the ceiling's worth a minute of rows.
+_RECENT_OF_REPORTER = (
+    select(Alert.id, Alert.status, Alert.case_code, Alert.raised_at)
+    .where(Alert.reporter_id == bindparam("reporter"), Alert.raised_at >= bindparam("since"))
     .order_by(Alert.raised_at.desc(), Alert.id.desc())
-    .limit(1)
-)
-_RAISED_SINCE = select(func.count(Alert.id)).where(
-    Alert.reporter_id == bindparam("reporter"), Alert.raised_at > bindparam("since")
 )
 
 
@@ -46,6 +43,16 @@ class Taken(enum.StrEnum):
     REFUSED = "refused"  # over the reporter's ceiling of new alerts a minute
 
 
+@dataclass(frozen=True)
+class Sent:
+    """What the reporter sent, for their receipt: `ref` names the message (chat and message
+    id), so that the same message never gets two receipts; `length` is the text's length as
+    sent, so that the receipt can say where an over-long text was cut."""
+
+    ref: str
+    length: int
+
+
 @dataclass
 class Intake:
     result: Taken
@@ -53,6 +60,8 @@ class Intake:
     # A new alert's first step, stored claimed, and what rendering it reads (see Raised).
     claimed: list[OutboxMessage] = field(default_factory=list)
     loaded: list[object] = field(default_factory=list)
+    # The reporter's receipt, stored claimed, to be sent after the first step.
+    receipts: list[OutboxMessage] = field(default_factory=list)
 
 
 async def take_in(
@@ -64,22 +73,52 @@ async def take_in(
     text: str,
     now: datetime,
     written_at: datetime | None = None,
+    sent: Sent | None = None,
 ) -> Intake:
-    """Joins, refuses or raises (see the module); the caller commits (a refusal is audited)."""
-    params = {"reporter": reporter.id, "code": code.upper()}
-    since = now - config.alerts.join_window
-    joined = await session.scalar(_OPEN_OF_REPORTER, {**params, "since": since})
+    """Joins, refuses or raises (see the module); the caller commits (a refusal is audited).
+    With `sent`, the reporter's receipt is stored too, claimed for the caller to send."""
+    join_since, minute_since = now - config.alerts.join_window, now - _MINUTE
+    recent = list(
+        await session.execute(
+            _RECENT_OF_REPORTER,
+            {"reporter": reporter.id, "since": min(join_since, minute_since)},
+        )
+    )
+    wanted = code.upper()
+    open_id = next(
+        (
+            row.id
+            for row in recent
+            if row.status == AlertStatus.OPEN
+            and row.case_code.upper() == wanted
+            and row.raised_at >= join_since
+        ),
+        None,
+    )
+    joined = await session.get(Alert, open_id) if open_id is not None else None
     if joined is not None:
         _record(session, reporter, joined.case_code, now, "alert.joined", f"alert {joined.id}")
-        return Intake(Taken.JOINED, joined)
-    recent = await session.scalar(_RAISED_SINCE, {"reporter": reporter.id, "since": now - _MINUTE})
-    if (recent or 0) >= config.alerts.max_new_per_minute:
-        _record(session, reporter, code.upper(), now, "alert.refused", "over the ceiling")
+        wording = [_receipt(joined, reporter, sent, now, joined=True)] if sent else []
+        stored = await outbox.enqueue_all(session, wording, returning=True)
+        return Intake(Taken.JOINED, joined, receipts=stored)
+    in_last_minute = sum(1 for row in recent if row.raised_at > minute_since)
+    if in_last_minute >= config.alerts.max_new_per_minute:
+        _record(session, reporter, wanted, now, "alert.refused", "over the ceiling")
         return Intake(Taken.REFUSED)
     raised = await raise_and_claim(
-        session, config, reporter=reporter, code=code, text=text, now=now, written_at=written_at
+        session,
+        config,
+        reporter=reporter,
+        code=code,
+        text=text,
+        now=now,
+        written_at=written_at,
+        # In the same INSERT as the first step's messages: one round trip less before it.
+        also=lambda alert: [_receipt(alert, reporter, sent, now, joined=False)] if sent else [],
     )
-    return Intake(Taken.NEW, raised.alert, raised.claimed, raised.loaded)
+    steps = [row for row in raised.claimed if row.kind == ALERT_KIND]
+    receipts = [row for row in raised.claimed if row.kind == RECEIPT_KIND]
+    return Intake(Taken.NEW, raised.alert, steps, raised.loaded, receipts)
 
 
 def _record(
@@ -90,19 +129,21 @@ def _record(
     )
 
 
-async def store_receipt(
-    session: AsyncSession, alert: Alert, reporter: Coach, text: str, ref: str, now: datetime
-) -> list[OutboxMessage]:
-    """The receipt, stored already claimed for the caller to send right after committing (a
-    crash before then leaves it to be sent at start-up). `ref` names what the reporter sent
-    (chat and message id), so that the same message never gets two receipts."""
-    message = outbox.message(
-        key=f"alert-receipt:{alert.id}:{ref}",
+def _receipt(
+    alert: Alert, reporter: Coach, sent: Sent, now: datetime, *, joined: bool
+) -> dict[str, Any]:
+    """The receipt's row, claimed for the caller to send right after committing (a crash
+    before then leaves it to be sent at start-up)."""
+    return outbox.message(
+        key=f"alert-receipt:{alert.id}:{sent.ref}",
         kind=RECEIPT_KIND,
         coach_id=reporter.id,
         due_at=now,
         now=now,
-        payload={"alert_id": alert.id, "parts": [text]},
+        payload={
+            "alert_id": alert.id,
+            "joined": joined,
+            "length": sent.length,
+        },
         claimed=True,
     )
-    return await outbox.enqueue_all(session, [message], returning=True)

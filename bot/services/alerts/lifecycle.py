@@ -6,8 +6,10 @@ escalation."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,7 +27,7 @@ from bot.models import (
     Role,
 )
 from bot.operations import metrics
-from bot.scheduling.outbox import enqueue
+from bot.scheduling.outbox import enqueue, enqueue_all
 from bot.services.alerts.codes import MAX_TEXT, find_case
 from bot.services.alerts.escalation import advance, alert_step
 from bot.services.alerts.messages import edit_shown
@@ -98,10 +100,13 @@ async def raise_and_claim(
     text: str,
     now: datetime,
     written_at: datetime | None = None,
+    also: Callable[[Alert], list[dict[str, Any]]] | None = None,
 ) -> Raised:
     """As raise_alert, but the first step's messages are stored already claimed, so the caller
     sends them right after committing instead of waiting for a dispatcher to claim them. A
-    crash before they are settled leaves them 'sending', which start-up sends again."""
+    crash before they are settled leaves them 'sending', which start-up sends again. `also`
+    gives further claimed messages about the new alert (the reporter's receipt), stored in
+    the same INSERT and returned after the step's."""
     return await _raise(
         session,
         config,
@@ -111,6 +116,7 @@ async def raise_and_claim(
         now=now,
         written_at=written_at,
         claim=True,
+        also=also,
     )
 
 
@@ -143,6 +149,7 @@ async def _raise(
     written_at: datetime | None = None,
     claim: bool = False,
     safety: bool = False,
+    also: Callable[[Alert], list[dict[str, Any]]] | None = None,
 ) -> Raised:
     # A safety alert is about the coach, not the family: no own coach comes first.
     case = None if safety else await find_case(session, code)
@@ -186,10 +193,12 @@ async def _raise(
     )
     metrics.alert_raised()
     loaded: list[object] = [case, *resolved.coaches]
+    extra = also(alert) if also else []
     if first is None:
         await advance(session, config, alert, now)  # gives up at once
-        return Raised(alert, [], loaded)
-    claimed = await alert_step(session, alert, chain[first]["coach_ids"], now, claim=claim)
+        return Raised(alert, await enqueue_all(session, extra, returning=True), loaded)
+    step_ids = chain[first]["coach_ids"]
+    claimed = await alert_step(session, alert, step_ids, now, claim=claim, also=extra)
     return Raised(alert, claimed, loaded)
 
 

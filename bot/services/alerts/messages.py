@@ -18,7 +18,6 @@ from bot.models import (
 from bot.scheduling import outbox
 
 ALERT_KIND = "alert"
-ALERT_KIND = "alert"
 # Brings an alert message already shown up to date (bot/scheduling/alert_edits.py).
 EDIT_KIND = "alert_edit"
 # The reporter's "stored and on its way", sent through the outbox so a failure is retried.
