@@ -185,12 +185,15 @@ async def main(args: argparse.Namespace) -> None:
         f"raised {'spread over one wait' if args.spread else 'at once'}"
     )
     print(f"(a) /crisis -> first alert shown: {summary(latencies)}")
-    print(
-        f"(c) the bot's share of (a), /crisis fetched -> its first sendMessage: "
-        f"statements p50={pct(path.statements, 50):.0f} (max {max(path.statements, default=0)}), "
-        f"event-loop CPU p50={pct(path.cpu_ms, 50):.1f} ms p90={pct(path.cpu_ms, 90):.1f} ms, "
-        f"wall p50={pct(path.wall_ms, 50):.1f} ms p90={pct(path.wall_ms, 90):.1f} ms"
-    )
+    if path.statements:
+        print(
+            f"(c) the bot's share of (a), /crisis fetched -> its first sendMessage: "
+            f"statements p50={pct(path.statements, 50):.0f} (max {max(path.statements)}), "
+            f"event-loop CPU p50={pct(path.cpu_ms, 50):.1f} ms p90={pct(path.cpu_ms, 90):.1f} ms, "
+            f"wall p50={pct(path.wall_ms, 50):.1f} ms p90={pct(path.wall_ms, 90):.1f} ms"
+        )
+    else:
+        print("(c) the bot's share of (a): n=0")
     print(f"(b) escalation step shown - deadline: {summary(lateness)}")
     print(f"duplicate alert messages: {duplicates}")
 
