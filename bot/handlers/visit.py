@@ -63,9 +63,18 @@ def _refusal(context: AchtervangContext, refusal: Refusal) -> str:
     }[refusal]
 
 
-async def _confirm(update: Update, context: AchtervangContext, visit: Visit, edit: bool) -> None:
+async def _confirm(
+    update: Update,
+    context: AchtervangContext,
+    visit: Visit,
+    edit: bool,
+    late_at: datetime | None = None,
+) -> None:
+    """`late_at`: when a /visit that reached the bot late arrived, to say so."""
     config = context.runtime.config.visits
     text = visit_text.started(context.tr, visit, config.reminder_before, config.grace)
+    if late_at is not None:
+        text = visit_text.arrived_late(context.tr, visit, late_at) + "\n\n" + text
     markup = _markup(visit_text.visit_buttons(context.tr, visit, config.extend_by))
     if edit and update.callback_query is not None:
         await update.callback_query.edit_message_text(text, reply_markup=markup)
@@ -85,10 +94,11 @@ async def start_visit(update: Update, context: AchtervangContext) -> None:
             )
         )
         return
+    now = runtime.clock.now()
+    # A /visit that reached us late (we were down) began when it was sent.
+    began = visits.counts_from(runtime.config, message_of(update).date, now)
     async with runtime.sessionmaker() as session:
-        visit = await visits.start(
-            session, runtime.config, context.member, request, runtime.clock.now()
-        )
+        visit = await visits.start(session, runtime.config, context.member, request, now, began)
         await session.commit()
     if isinstance(visit, Refusal):
         await message_of(update).reply_text(_refusal(context, visit))
@@ -98,7 +108,7 @@ async def start_visit(update: Update, context: AchtervangContext) -> None:
             visit_text.ask_length(tr, visit), reply_markup=_markup(visit_text.length_buttons(visit))
         )
         return
-    await _confirm(update, context, visit, edit=False)
+    await _confirm(update, context, visit, edit=False, late_at=now if began < now else None)
 
 
 async def back_safe(update: Update, context: AchtervangContext) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.i18n import N_, Translator
 from bot.models import Alert, Visit, VisitStatus
+from bot.texts.roster import WHEN
 
 SAFE = N_("✅ Safely back")
 EXTEND = N_("⏱ Extend %(minutes)d min")
@@ -124,6 +125,23 @@ def started(tr: Translator, visit: Visit, reminder: timedelta, grace: timedelta)
         ),
     ]
     return "\n".join(lines)
+
+
+def arrived_late(tr: Translator, visit: Visit, received: datetime) -> str:
+    """For a /visit that reached the bot late: its times count from when it was sent
+    (visit.started_at), and an end that had passed by then was moved to when it arrived."""
+    told = tr._(
+        "Note: your /visit reached me late: you sent it on %(sent)s, I received it on "
+        "%(received)s. Its times count from when you sent it.",
+        sent=tr.datetime(visit.started_at, WHEN),
+        received=tr.datetime(received, WHEN),
+    )
+    if visit.expected_end is not None and visit.expected_end <= received:
+        told += " " + tr._(
+            "The end you gave had passed by then, so it ends now: press Safely back if you "
+            "are back."
+        )
+    return told
 
 
 def ask_length(tr: Translator, visit: Visit) -> str:

@@ -78,19 +78,39 @@ async def _may_name(session: AsyncSession, coach: Coach, code: str, now: datetim
     return case if seen == case_access.Visibility.FULL else None
 
 
+def counts_from(config: TeamConfig, written_at: datetime | None, now: datetime) -> datetime:
+    """When a visit announced by a message written at `written_at` began: then, if the message
+    reached the bot late (more than alerts.late_after: the bot was down, or the network), so
+    that its safety net starts no later than the visit did; otherwise now (a message's date
+    is cut to the second)."""
+    if written_at is not None and now - written_at > config.alerts.late_after:
+        return written_at
+    return now
+
+
 async def start(
-    session: AsyncSession, config: TeamConfig, coach: Coach, request: VisitRequest, now: datetime
+    session: AsyncSession,
+    config: TeamConfig,
+    coach: Coach,
+    request: VisitRequest,
+    now: datetime,
+    began: datetime | None = None,
 ) -> Visit | Refusal:
     """Announces a visit; without an end it waits (pending) for the coach to pick a length.
-    A visit already running is replaced: the coach is starting the next one."""
+    A visit already running is replaced: the coach is starting the next one. `began`: when
+    the visit began, if before now (see counts_from); a length and an 'until' count from
+    then. An end that had passed by now is moved to now: the coach is asked whether they are
+    back before anyone is alerted, not alarmed over a message that came late."""
+    began = min(began or now, now)
     code = None
     if request.code is not None:
         case = await _may_name(session, coach, request.code, now)
         if case is None:
             return Refusal.CODE_NOT_YOURS
         code = case.code
-    end = end_of(request, now, config.tz)
-    if (request.length or request.until) and (end is None or end - now > config.visits.max_length):
+    end = end_of(request, began, config.tz)
+    too_long = end is None or end - began > config.visits.max_length
+    if (request.length or request.until) and too_long:
         return Refusal.BAD_TIME
     previous = await current(session, coach)
     if previous is not None and previous.alert_id is not None:
@@ -102,14 +122,14 @@ async def start(
         coach_id=coach.id,
         case_code=code,
         note=request.note,
-        started_at=now,
+        started_at=began,
         status=VisitStatus.PENDING,
         stage=VisitStage.NONE,
     )
     session.add(visit)
     await session.flush()
     if end is not None:
-        _run_until(config.visits, visit, end)
+        _run_until(config.visits, visit, max(end, now))
     audit.record(
         session,
         at=now,
