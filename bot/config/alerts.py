@@ -8,7 +8,7 @@ teams write minutes.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -88,6 +88,10 @@ class AlertConfig(_Strict):
     join_window: timedelta = timedelta(minutes=10)
     # New alerts one reporter may raise in a minute; more are refused, with a message.
     max_new_per_minute: int = Field(default=5, ge=1, le=1000)
+
+    def arrived_late(self, written_at: datetime | None, now: datetime) -> bool:
+        """Whether a message written at `written_at` and handled `now` reached the bot late."""
+        return written_at is not None and now - written_at > self.late_after
 
     @field_validator("resolve_reminder_after", "tick", "late_after", "join_window", mode="before")
     @classmethod

@@ -95,10 +95,11 @@ async def start_visit(update: Update, context: AchtervangContext) -> None:
         )
         return
     now = runtime.clock.now()
-    # A /visit that reached us late (we were down) began when it was sent.
-    began = visits.counts_from(runtime.config, message_of(update).date, now)
+    written_at = message_of(update).date
     async with runtime.sessionmaker() as session:
-        visit = await visits.start(session, runtime.config, context.member, request, now, began)
+        visit = await visits.start(
+            session, runtime.config, context.member, request, now, written_at
+        )
         await session.commit()
     if isinstance(visit, Refusal):
         await message_of(update).reply_text(_refusal(context, visit))
@@ -108,7 +109,9 @@ async def start_visit(update: Update, context: AchtervangContext) -> None:
             visit_text.ask_length(tr, visit), reply_markup=_markup(visit_text.length_buttons(visit))
         )
         return
-    await _confirm(update, context, visit, edit=False, late_at=now if began < now else None)
+    # A late /visit began when it was sent, before it reached us.
+    late_at = now if visit.started_at < now else None
+    await _confirm(update, context, visit, edit=False, late_at=late_at)
 
 
 async def back_safe(update: Update, context: AchtervangContext) -> None:

@@ -7,6 +7,8 @@ from datetime import datetime
 
 from telegram.ext import Application
 
+from bot.scheduling.clock import ManualClock
+from bot.scheduling.jobs import run_alert_tick
 from bot.standin import BotApiStandIn
 from bot.transport.poller import InboxPoller
 
@@ -81,3 +83,9 @@ def buttons(message: dict) -> dict[str, str]:
         for button in row
         if "callback_data" in button
     }
+
+
+async def tick_at(app: Application, clock: ManualClock, instant: datetime) -> None:
+    """Moves the test clock to `instant` and runs the alert tick (escalations, visit steps)."""
+    clock.set(instant)
+    await run_alert_tick(app)

@@ -10,7 +10,7 @@ import pytest
 
 from bot.config.team import TeamConfig
 from bot.models import Role
-from bot.scheduling.jobs import run_alert_tick
+from tests.e2e.harness import tick_at
 from tests.e2e.team_setup import crisis_config
 
 SENT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Amsterdam
@@ -36,11 +36,6 @@ async def team(member):
     ]:
         people[name.split()[0]] = await member(name, role=role, language="en")
     return people
-
-
-async def tick_at(app, clock, instant: datetime) -> None:
-    clock.set(instant)
-    await run_alert_tick(app)
 
 
 async def test_a_late_visit_counts_from_when_it_was_sent(team, bot_app, clock):

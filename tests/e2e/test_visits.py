@@ -12,8 +12,7 @@ from sqlalchemy import func, select, update
 
 from bot.config.team import TeamConfig
 from bot.models import Coach, Role, Visit, VisitLocation
-from bot.scheduling.jobs import run_alert_tick
-from tests.e2e.harness import buttons, settle
+from tests.e2e.harness import buttons, settle, tick_at
 from tests.e2e.team_setup import add_family, crisis_config
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Amsterdam
@@ -56,11 +55,6 @@ async def team(member, sessionmaker):
 async def locations(sessionmaker) -> int:
     async with sessionmaker() as session:
         return await session.scalar(select(func.count()).select_from(VisitLocation))
-
-
-async def tick_at(app, clock, instant: datetime) -> None:
-    clock.set(instant)
-    await run_alert_tick(app)
 
 
 async def nobody_hears(team) -> None:

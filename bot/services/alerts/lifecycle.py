@@ -167,7 +167,7 @@ async def _raise(
         reporter_id=reporter.id,
         raised_at=now,
         written_at=written_at,
-        arrived_late=written_at is not None and now - written_at > config.alerts.late_after,
+        arrived_late=config.alerts.arrived_late(written_at, now),
         in_office_hours=resolved.office,
         chain=chain,
         status=AlertStatus.OPEN,

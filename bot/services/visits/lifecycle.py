@@ -78,30 +78,25 @@ async def _may_name(session: AsyncSession, coach: Coach, code: str, now: datetim
     return case if seen == case_access.Visibility.FULL else None
 
 
-def counts_from(config: TeamConfig, written_at: datetime | None, now: datetime) -> datetime:
-    """When a visit announced by a message written at `written_at` began: then, if the message
-    reached the bot late (more than alerts.late_after: the bot was down, or the network), so
-    that its safety net starts no later than the visit did; otherwise now (a message's date
-    is cut to the second)."""
-    if written_at is not None and now - written_at > config.alerts.late_after:
-        return written_at
-    return now
-
-
 async def start(
     session: AsyncSession,
     config: TeamConfig,
     coach: Coach,
     request: VisitRequest,
     now: datetime,
-    began: datetime | None = None,
+    written_at: datetime | None = None,
 ) -> Visit | Refusal:
     """Announces a visit; without an end it waits (pending) for the coach to pick a length.
-    A visit already running is replaced: the coach is starting the next one. `began`: when
-    the visit began, if before now (see counts_from); a length and an 'until' count from
-    then. An end that had passed by now is moved to now: the coach is asked whether they are
-    back before anyone is alerted, not alarmed over a message that came late."""
-    began = min(began or now, now)
+    A visit already running is replaced: the coach is starting the next one. A /visit that
+    reached the bot late (alerts.late_after after `written_at`, when it was sent: the bot was
+    down, or the network) began when it was sent: its length or 'until' counts from then, so
+    its safety net starts no later than the visit did (started_at says so). An end that had
+    passed by now is moved to now: the coach is asked whether they are back before anyone is
+    alerted, not alarmed over a message that came late."""
+    # A message's date is cut to the second: one on time counts from now.
+    began = now
+    if written_at is not None and config.alerts.arrived_late(written_at, now):
+        began = written_at
     code = None
     if request.code is not None:
         case = await _may_name(session, coach, request.code, now)
