@@ -48,7 +48,7 @@ from bot.handlers import (
 from bot.handlers.context import AchtervangContext
 from bot.handlers.menu import register_all_member_menus, register_public_menu
 from bot.operations.api_errors import requests
-from bot.operations.persistence import DatabasePersistence
+from bot.operations.persistence import DatabasePersistence, PersistingApplication
 from bot.runtime import Runtime
 from bot.scheduling import jobs
 from bot.services.rosters import rotations
@@ -82,7 +82,6 @@ FEATURE_MODULES = (
     swap,
     calendar,
     override,
-    rota,
     roster_report,
     case_admin,
     waitlist,
@@ -105,6 +104,7 @@ def build_application(
         .defaults(Defaults(tzinfo=ZoneInfo(runtime.config.timezone)))
         .rate_limiter(UrgentFirstRateLimiter())
         # Conversations survive a failover to the standby instance.
+        .application_class(PersistingApplication)
         .persistence(DatabasePersistence(runtime.sessionmaker))
         # Updates come from the durable inbox (bot/transport/poller.py), not PTB's Updater.
         .updater(None)

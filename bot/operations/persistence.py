@@ -1,23 +1,29 @@
 """PTB persistence in the database, for conversations and user_data only.
 
-A conversation's state (and the user_data it keeps, such as the case code a /crisis was given)
-lives in the active instance's memory; written to the database every second, it is there for
-the standby when it takes over. Bot and chat data are not stored: bot_data holds the runtime.
+A conversation's state (and the user_data it keeps, such as the case code a /crisis was given
+and the moment of its last step) lives in the active instance's memory; written to the database
+every second, it is there for the standby when it takes over. Each of PTB's runs is written in
+one transaction (`PersistingApplication`): a state without the moment of its step would read as
+stale to the standby. Bot and chat data are not stored: bot_data holds the runtime.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext import Application, BasePersistence, PersistenceInput
 
 from bot.models import ConversationState
+from bot.operations.log_privacy import exception_outline
 
 log = logging.getLogger(__name__)
 CONVERSATION = "conversation"
@@ -47,6 +53,10 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
         self._sessionmaker = sessionmaker
         # As last read or written, so that only changes are written.
         self._stored: dict[_Key, Any] = {}
+        # Written at the end of the run that gave them, or kept for the next if that failed.
+        self._pending: dict[_Key, Any] = {}
+        self._in_run = False
+        self._lock = asyncio.Lock()
 
     async def _load(self, kind: str, name: str = "") -> dict[str, Any]:
         async with self._sessionmaker() as session:
@@ -60,35 +70,44 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
             self._stored[(kind, name, key)] = data
         return loaded
 
+    @asynccontextmanager
+    async def one_transaction(self) -> AsyncIterator[None]:
+        """Every write asked for inside is committed together at the end, or none is."""
+        async with self._lock:
+            self._in_run = True
+            try:
+                yield
+            finally:
+                self._in_run = False
+                await self._write_pending()
+
     async def _put(self, kind: str, name: str, key: str, data: Any) -> None:
         try:
             data = None if data is None else json.loads(json.dumps(data))
         except (TypeError, ValueError):
             log.warning("%s %s not stored: not plain data", kind, name or key)
             return
-        if self._stored.get((kind, name, key)) == data:
+        self._pending[(kind, name, key)] = data
+        if not self._in_run:
+            async with self._lock:
+                await self._write_pending()
+
+    async def _write_pending(self) -> None:
+        changes = {k: v for k, v in self._pending.items() if self._stored.get(k) != v}
+        if not changes:
+            self._pending.clear()
             return
-        async with self._sessionmaker() as session:
-            where = (
-                ConversationState.kind == kind,
-                ConversationState.name == name,
-                ConversationState.key == key,
-            )
-            if data is None:
-                await session.execute(delete(ConversationState).where(*where))
-            else:
-                dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-                row = {"kind": kind, "name": name, "key": key, "data": data}
-                now = datetime.now(UTC)
-                statement = dialect.insert(ConversationState).values(**row, updated_at=now)
-                await session.execute(
-                    statement.on_conflict_do_update(
-                        index_elements=["kind", "name", "key"],
-                        set_={"data": data, "updated_at": now},
-                    )
-                )
-            await session.commit()
-        self._stored[(kind, name, key)] = data
+        try:
+            async with self._sessionmaker() as session:
+                for key, data in changes.items():
+                    await _write(session, key, data)
+                await session.commit()
+        except Exception as error:
+            # Kept: the next run (a second from now) writes it with whatever is newer.
+            log.error("conversations not stored, tried again: %s", exception_outline(error))
+            return
+        self._pending.clear()
+        self._stored.update(changes)
 
     async def get_conversations(self, name: str) -> ConversationDict:
         loaded = await self._load(CONVERSATION, name)
@@ -142,3 +161,38 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
 
     async def flush(self) -> None:
         pass
+
+
+async def _write(session: AsyncSession, key: _Key, data: Any) -> None:
+    kind, name, key_text = key
+    where = (
+        ConversationState.kind == kind,
+        ConversationState.name == name,
+        ConversationState.key == key_text,
+    )
+    if data is None:
+        await session.execute(delete(ConversationState).where(*where))
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    now = datetime.now(UTC)
+    statement = dialect.insert(ConversationState).values(
+        kind=kind, name=name, key=key_text, data=data, updated_at=now
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["kind", "name", "key"], set_={"data": data, "updated_at": now}
+        )
+    )
+
+
+class PersistingApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """PTB's Application, with each persistence run (conversation states and user_data, which
+    PTB writes side by side) stored in one transaction."""
+
+    async def update_persistence(self) -> None:
+        persistence = self.persistence
+        if not isinstance(persistence, DatabasePersistence):
+            await super().update_persistence()
+            return
+        async with persistence.one_transaction():
+            await super().update_persistence()
