@@ -25,6 +25,7 @@ from bot.services.absence import backup_round
 from bot.services.alerts import second_channel
 from bot.services.alerts.lifecycle import escalate_due, next_deadline
 from bot.services.visits import deadlines as visit_deadlines
+from bot.transport.chat_lanes import ChatLanes
 
 log = logging.getLogger(__name__)
 TICK_JOB = "achtervang-tick"
@@ -36,9 +37,13 @@ _ALERT_LOCK = "alert_tick_lock"
 # a burst of escalations in one transaction would keep a new crisis from being stored until
 # every one of them was done.
 ESCALATION_BATCH = 10
+# How long a tick waits for updates in hand (a /crisis among them) to be handled first. Far
+# below the second an escalation step may be late; a stranger's flood cannot hold a tick up.
+GIVE_WAY = 0.05
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _give_way(context.application)
     await run_tick(context.application)
 
 
@@ -59,6 +64,7 @@ async def run_tick(application: TeamApplication) -> None:
 
 
 async def alert_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _give_way(context.application)
     await run_alert_tick(context.application)
     STATUS.ticked()  # for /readyz and the heartbeat: the scheduler is alive
 
@@ -116,6 +122,12 @@ async def wake_at_next_deadline(
     for job in application.job_queue.get_jobs_by_name(WAKE_JOB):
         job.schedule_removal()
     application.job_queue.run_once(alert_tick, delay, name=WAKE_JOB)
+
+
+async def _give_way(application: TeamApplication) -> None:
+    lanes = application.update_processor
+    if isinstance(lanes, ChatLanes):
+        await lanes.quiet(at_most=GIVE_WAY)
 
 
 async def _update_then_send(

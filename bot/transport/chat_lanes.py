@@ -19,12 +19,17 @@ turn has come.
 Group chats have places of their own. A reply in a group waits for that group's rate limit
 (PTB's AIORateLimiter, 20 a minute) inside its handler and keeps its place meanwhile; were the
 places shared, enough flooded groups would take them all. A crisis is raised and taken in
-private chats only, so no group traffic can hold one up."""
+private chats only, so no group traffic can hold one up.
+
+The scheduler's ticks give way to updates in hand (`quiet`): a tick that starts while a
+/crisis is being handled interleaves its statements with the crisis's on the one event loop
+and delays its alert by the tick's length."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Hashable
+from contextlib import suppress
 from typing import Any
 
 from telegram import Update
@@ -65,6 +70,15 @@ class ChatLanes(BaseUpdateProcessor):
         self._running_groups = asyncio.Semaphore(max_running_groups)
         # Per lane: a future done once the lane's latest update so far is finished.
         self._tails: dict[Hashable, asyncio.Future[None]] = {}
+        self._in_hand = 0
+        self._quiet = asyncio.Event()
+        self._quiet.set()
+
+    async def quiet(self, at_most: float) -> None:
+        """Returns once no update is in hand, or after `at_most` seconds if updates keep
+        coming: for work that should wait for updates being handled, but not for long."""
+        with suppress(TimeoutError):
+            await asyncio.wait_for(self._quiet.wait(), at_most)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         # No await before the tail is replaced: updates passed in order join their lane in order.
@@ -73,6 +87,8 @@ class ChatLanes(BaseUpdateProcessor):
         mine: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._tails[lane] = mine
         started = False
+        self._in_hand += 1
+        self._quiet.clear()
         try:
             if previous is not None:
                 # Shielded: being cancelled while waiting must not cancel the earlier update's
@@ -85,6 +101,9 @@ class ChatLanes(BaseUpdateProcessor):
             if not started and asyncio.iscoroutine(coroutine):
                 coroutine.close()
             self._finish(lane, previous, mine)
+            self._in_hand -= 1
+            if not self._in_hand:
+                self._quiet.set()
 
     def _finish(
         self, lane: Hashable, previous: asyncio.Future[None] | None, mine: asyncio.Future[None]

@@ -108,3 +108,32 @@ async def test_an_update_cancelled_while_waiting_keeps_the_order_of_the_rest():
     first_blocked.set()
     await asyncio.gather(first, third)
     assert seen.events == [("start", 4, 0), ("end", 4, 0), ("start", 4, 2), ("end", 4, 2)]
+
+
+async def test_quiet_waits_for_updates_in_hand_but_not_for_ever():
+    lanes, seen = ChatLanes(), Recorder()
+    await asyncio.wait_for(lanes.quiet(at_most=5), 0.5)  # nothing in hand: at once
+
+    first, second = asyncio.Event(), asyncio.Event()
+    running = [
+        asyncio.create_task(lanes.process_update(message_in(7), seen.work(7, 0, first))),
+        # Waiting for its chat's turn is in hand too.
+        asyncio.create_task(lanes.process_update(message_in(7), seen.work(7, 1, second))),
+    ]
+    await asyncio.sleep(0.01)
+    waiting = asyncio.create_task(lanes.quiet(at_most=5))
+    first.set()
+    await asyncio.sleep(0.01)
+    assert not waiting.done()
+    second.set()
+    await asyncio.wait_for(waiting, 0.5)
+    await asyncio.gather(*running)
+
+    # An update that keeps running holds quiet() up for `at_most` only.
+    stuck = asyncio.Event()
+    task = asyncio.create_task(lanes.process_update(message_in(8), seen.work(8, 0, stuck)))
+    await asyncio.sleep(0.01)
+    await asyncio.wait_for(lanes.quiet(at_most=0.05), 0.5)
+    assert not task.done()
+    stuck.set()
+    await task
