@@ -4,7 +4,8 @@ sendMessage of its first alert, the SQL statements run and the event loop's CPU 
 On a shared VM the end-to-end latency of one run can move by half between runs; these two
 figures move far less, so they show what a change to the crisis path did. The statements are
 counted on the engine (everything run in that span, the inbox's store included), the CPU time
-is the event loop thread's (time.thread_time), so other processes do not count."""
+is the event loop thread's (time.thread_time), so other processes do not count. A /crisis
+handled while a scheduler tick ran shares the event loop with it; those are counted apart."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.request import BaseRequest
 
 from bot.application_type import TeamApplication
+from bot.scheduling import jobs
 
 
 @dataclass
@@ -26,6 +28,7 @@ class _Span:
     wall: float
     cpu: float
     statements: int = 0
+    with_tick: bool = False
 
 
 @dataclass
@@ -33,10 +36,13 @@ class CrisisPath:
     statements: list[int] = field(default_factory=list)
     cpu_ms: list[float] = field(default_factory=list)
     wall_ms: list[float] = field(default_factory=list)
+    # Wall time of the spans during which a scheduler tick ran at some point.
+    with_tick_ms: list[float] = field(default_factory=list)
     open: _Span | None = None
+    ticks_running: int = 0
 
     def arrived(self) -> None:
-        self.open = _Span(time.perf_counter(), time.thread_time())
+        self.open = _Span(time.perf_counter(), time.thread_time(), with_tick=self.ticks_running > 0)
 
     def sending(self) -> None:
         span, self.open = self.open, None
@@ -44,6 +50,16 @@ class CrisisPath:
             self.wall_ms.append((time.perf_counter() - span.wall) * 1000)
             self.cpu_ms.append((time.thread_time() - span.cpu) * 1000)
             self.statements.append(span.statements)
+            if span.with_tick:
+                self.with_tick_ms.append(self.wall_ms[-1])
+
+    def tick_started(self) -> None:
+        self.ticks_running += 1
+        if self.open is not None:
+            self.open.with_tick = True
+
+    def tick_ended(self) -> None:
+        self.ticks_running -= 1
 
     def statement(self, *_: Any) -> None:
         if self.open is not None:
@@ -71,12 +87,26 @@ def traced(app: TeamApplication, engine: AsyncEngine, marker: bytes) -> Iterator
 
         return do_request
 
+    def watched(tick: Any) -> Any:
+        async def run(application: TeamApplication) -> None:
+            path.tick_started()
+            try:
+                await tick(application)
+            finally:
+                path.tick_ended()
+
+        return run
+
+    ticks = (jobs.run_alert_tick, jobs.run_tick)
     for request, original in zip(requests, originals, strict=True):
         request.do_request = wrap(original)  # type: ignore[method-assign]
     event.listen(engine.sync_engine, "before_cursor_execute", path.statement)
+    # The job callbacks look these up in the module at every tick.
+    jobs.run_alert_tick, jobs.run_tick = (watched(tick) for tick in ticks)
     try:
         yield path
     finally:
+        jobs.run_alert_tick, jobs.run_tick = ticks
         event.remove(engine.sync_engine, "before_cursor_execute", path.statement)
         for request, original in zip(requests, originals, strict=True):
             request.do_request = original  # type: ignore[method-assign]
