@@ -8,6 +8,7 @@ from bot.scheduling.backup_notices import RENDERERS as BACKUP_RENDERERS
 from bot.scheduling.case_notices import RENDERERS as CASE_RENDERERS
 from bot.scheduling.notices import RENDERERS as ROSTER_RENDERERS
 from bot.scheduling.notices import Render
+from bot.scheduling.plan_notices import RENDERERS as PLAN_RENDERERS
 from bot.scheduling.visit_notices import RENDERERS as VISIT_RENDERERS
 from bot.scheduling.waitlist_notices import RENDERERS as WAITLIST_RENDERERS
 
@@ -19,4 +20,5 @@ RENDERERS: dict[str, Render] = {
     **BACKUP_RENDERERS,
     **WAITLIST_RENDERERS,
     **VISIT_RENDERERS,
+    **PLAN_RENDERERS,
 }

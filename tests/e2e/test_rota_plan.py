@@ -14,7 +14,7 @@ from bot.models import FEED_CALENDAR, Coach, PlanStatus, Role, RosterPlan, Roste
 from bot.operations.health import HealthCheck
 from bot.operations.http import build_app
 from bot.services.rosters import feed_tokens
-from tests.e2e.harness import buttons
+from tests.e2e.harness import buttons, tick_at
 from tests.e2e.team_setup import week_duties
 
 PEOPLE = ("Anna de Vries", "Bram Jansen", "Cem Yilmaz", "Dirk Smit", "Eva Mulder")
@@ -154,3 +154,50 @@ async def test_a_discarded_plan_changes_nothing_and_bad_requests_are_explained(m
     assert await sara.ask("/roster 49") == before
     assert (await sara.ask("/rota plan 01-01-2020 13w")).startswith("Use: /rota plan")
     assert (await sara.ask("/rota plan 30-11 40w")).startswith("Use: /rota plan")
+
+
+async def test_each_coach_with_shifts_in_an_approved_plan_is_told_which(
+    member, sessionmaker, clock, bot_app
+):
+    sara = await member("Sara Bakker", role=Role.TEAMLEAD, language="en")
+    people = {name.split()[0]: await member(name) for name in PEOPLE[:-1]}
+    people["Eva"] = await member("Eva Mulder", language="en")
+    await sara.say("/rota plan 30-11 2w")
+    proposal = await sara.reply()
+    await sara.press(proposal, buttons(proposal)["Approve"])
+    await sara.reply()
+    await sara.reply()
+    shifts = await planned(sessionmaker)
+    await tick_at(bot_app, clock, clock.now())
+
+    # The first planned shift: Monday's bureaudienst, in its holder's message.
+    first = shifts[0]
+    assert (first[0], first[2]) == ("bureaudienst", datetime(2026, 11, 30, 7, 30, tzinfo=UTC))
+    for first_name, person in people.items():
+        theirs = [s for s in shifts if s[1] == person.name]
+        told = (await person.reply())["text"].splitlines()
+        english = first_name == "Eva"
+        if english:
+            assert told[0] == (
+                "The team lead approved the roster Mon 30 Nov 2026 – Sun 13 Dec 2026. "
+                "Your shifts in it, as they stand now:"
+            )
+            assert told[-1] == (
+                "Swaps, overrides and absences can still change them; /myshifts shows them."
+            )
+        else:
+            assert told[0] == (
+                "De teamleider heeft het rooster ma 30 nov 2026 – zo 13 dec 2026 vastgesteld. "
+                "Jouw diensten daarin, zoals ze nu staan:"
+            )
+        bullets = [line for line in told if line.startswith("• ")]
+        assert len(bullets) == len(theirs), first_name
+        if person.name == first[1]:
+            office = "Bureaudienst"
+            day = "Mon 30 Nov" if english else "ma 30 nov"
+            assert bullets[0] == f"• {day} 08:30–17:00: {office}"
+        await person.expect_nothing_more()
+    # Told once: the next tick sends nothing more; the lead, without shifts, nothing at all.
+    await tick_at(bot_app, clock, clock.now())
+    for person in [*people.values(), sara]:
+        await person.expect_nothing_more()

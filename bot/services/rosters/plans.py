@@ -20,11 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config.duties import DUTIES, Duty
 from bot.config.team import TeamConfig
 from bot.models import Coach, PlanStatus, RosterPlan, RosterPlanShift
+from bot.scheduling.outbox import enqueue
 from bot.services.audit import trail as audit
+from bot.services.quiet_hours import send_time
 from bot.services.rosters import proposal as planner
 from bot.services.rosters.input import parse_day
 from bot.services.rosters.store import RosterState, load_roster
 
+# The message to each coach with shifts in a plan just approved (bot/scheduling/plan_notices.py).
+APPROVED_KIND = "rota_plan_approved"
 HISTORY = timedelta(weeks=8)
 DEFAULT_WEEKS = 13
 MAX_WEEKS = 26
@@ -57,7 +61,7 @@ def parse_request(args: list[str], today: date) -> PlanRequest | None:
     return PlanRequest(first, weeks)
 
 
-def _midnight(day: date, config: TeamConfig) -> datetime:
+def local_midnight(day: date, config: TeamConfig) -> datetime:
     return datetime.combine(day, time(0), tzinfo=config.tz).astimezone(UTC)
 
 
@@ -85,7 +89,7 @@ async def propose(
     session: AsyncSession, config: TeamConfig, lead: Coach, request: PlanRequest, now: datetime
 ) -> Proposed:
     """Works out and stores a proposal (not in force); the caller commits."""
-    start, end = _midnight(request.first_day, config), _midnight(request.until, config)
+    start, end = local_midnight(request.first_day, config), local_midnight(request.until, config)
     state = await load_roster(session, config, start - HISTORY, end)
     duties = state.config.duties
     people: dict[str, set[Duty]] = {}
@@ -189,13 +193,13 @@ async def decide(
         return Outcome.STARTED
     span = (
         await session.execute(
-            select(RosterPlanShift.start, RosterPlanShift.end).where(
+            select(RosterPlanShift.start, RosterPlanShift.end, RosterPlanShift.coach_id).where(
                 RosterPlanShift.plan_id == plan.id
             )
         )
     ).all()
     if span:
-        await _make_room(session, plan.id, min(s for s, _ in span), max(e for _, e in span))
+        await _make_room(session, plan.id, min(s for s, _, _ in span), max(e for _, e, _ in span))
     plan.status = PlanStatus.APPROVED
     plan.approved_at = now
     plan.approved_by_id = lead.id
@@ -208,6 +212,17 @@ async def decide(
         subject=f"plan {plan.id}",
         detail=f"{plan.first_day.isoformat()}–{plan.until.isoformat()}",
     )
+    # Each coach with shifts in it hears which, once, outside quiet hours.
+    for coach_id in sorted({c for _, _, c in span if c is not None}):
+        await enqueue(
+            session,
+            key=f"rotaplan:{plan.id}:{coach_id}",
+            kind=APPROVED_KIND,
+            coach_id=coach_id,
+            due_at=send_time(config, now),
+            now=now,
+            payload={"plan_id": plan.id},
+        )
     await session.flush()
     return Outcome.APPROVED
 
@@ -291,7 +306,7 @@ async def compare(session: AsyncSession, config: TeamConfig, now: datetime) -> C
         planner.Person(row[0], row[1], frozenset(summary["duties"][row[0]]))
         for row in summary["totals"]
     ]
-    start, end = _midnight(plan.first_day, config), _midnight(plan.until, config)
+    start, end = local_midnight(plan.first_day, config), local_midnight(plan.until, config)
     # Both counted with the 8 weeks before, as the planner counts them.
     state = await load_roster(session, config, start - HISTORY, end)
     held = _hours_by_holder(state, start - HISTORY, end)
