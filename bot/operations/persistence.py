@@ -93,9 +93,9 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
                 await self._write_pending()
 
     async def _write_pending(self) -> None:
-        changes = {k: v for k, v in self._pending.items() if self._stored.get(k) != v}
+        pending, self._pending = self._pending, {}
+        changes = {k: v for k, v in pending.items() if self._stored.get(k) != v}
         if not changes:
-            self._pending.clear()
             return
         try:
             async with self._sessionmaker() as session:
@@ -103,10 +103,10 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
                     await _write(session, key, data)
                 await session.commit()
         except Exception as error:
-            # Kept: the next run (a second from now) writes it with whatever is newer.
+            # Kept for the next run (a second from now); whatever was asked since is newer.
+            self._pending = {**changes, **self._pending}
             log.error("conversations not stored, tried again: %s", exception_outline(error))
             return
-        self._pending.clear()
         self._stored.update(changes)
 
     async def get_conversations(self, name: str) -> ConversationDict:
