@@ -49,7 +49,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("roster", N_("The week's duty roster, per day"), roles=TEAM, in_groups=True),
     CommandSpec("myshifts", N_("My coming shifts"), roles=TEAM),
     CommandSpec("swap", N_("Offer one of my shifts to the team"), roles=TEAM),
-    CommandSpec("calendar", N_("My shifts as a calendar file (.ics)"), roles=TEAM),
+    CommandSpec("calendar", N_("My shifts for my calendar app (.ics)"), roles=TEAM),
     # Home visits name the coach, the family code and where they are: private chats only.
     CommandSpec(
         "visit", N_("Start a home visit: until when; alarm if you are not back"), roles=TEAM

@@ -27,7 +27,7 @@ async def test_help_lists_the_roles_commands_in_dutch(member):
         "/roster — Het dienstrooster van de week, per dag\n"
         "/myshifts — Mijn komende diensten\n"
         "/swap — Een van mijn diensten aan het team aanbieden\n"
-        "/calendar — Mijn diensten als agendabestand (.ics)\n"
+        "/calendar — Mijn diensten voor mijn agenda-app (.ics)\n"
         "/visit — Begin een huisbezoek: tot wanneer; alarm als je niet terug bent\n"
         "/back_safe — Veilig terug van mijn huisbezoek\n"
         "/sos — Gevaar op huisbezoek: waarschuw nu de dienstdoende coach\n"
