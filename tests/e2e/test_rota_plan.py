@@ -201,3 +201,26 @@ async def test_each_coach_with_shifts_in_an_approved_plan_is_told_which(
     await tick_at(bot_app, clock, clock.now())
     for person in [*people.values(), sara]:
         await person.expect_nothing_more()
+
+
+async def test_the_approval_message_keeps_true_times_across_the_clock_change(
+    member, sessionmaker, clock, bot_app
+):
+    # Summer time starts in the night of Saturday 27 to Sunday 28 March 2027, at 02:00.
+    sara = await member("Sara Bakker", role=Role.TEAMLEAD, language="en")
+    people = {name: await member(name) for name in PEOPLE}
+    await sara.say("/rota plan 22-03-2027 1w")
+    proposal = await sara.reply()
+    await sara.press(proposal, buttons(proposal)["Approve"])
+    await sara.reply()
+    await sara.reply()
+    shifts = await planned(sessionmaker)
+    night = next(s for s in shifts if s[0] == "piket" and s[2].day == 27)
+    # Weekend piket, Saturday 17:00 winter time to Sunday 17:00 summer time: 23 hours.
+    assert (night[2], night[3]) == (
+        datetime(2027, 3, 27, 16, 0, tzinfo=UTC),
+        datetime(2027, 3, 28, 15, 0, tzinfo=UTC),
+    )
+    await tick_at(bot_app, clock, clock.now())
+    told = (await people[night[1]].reply())["text"].splitlines()
+    assert "• za 27 mrt 17:00 – zo 28 mrt 17:00: Piket" in told
