@@ -12,15 +12,15 @@ from bot.config.team import TeamConfig
 from bot.models import Role
 from bot.scheduling.dispatcher import CONCURRENT_SENDS
 from bot.scheduling.jobs import run_alert_tick
+from tests.e2e.evening_team import alert_messages, evening_config, evening_team
 from tests.e2e.team_setup import add_family
-from tests.e2e.test_crisis_truth import alert_messages, truth_config, truth_team
 
 BURST = 100
 
 
 @pytest.fixture
 def config() -> TeamConfig:
-    return truth_config(max_new_per_minute=1000)
+    return evening_config(max_new_per_minute=1000)
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def scheduler_tick() -> float:
 
 @pytest.fixture
 async def team(member, sessionmaker, clock):
-    return await truth_team(member, sessionmaker, clock)
+    return await evening_team(member, sessionmaker, clock)
 
 
 # PTB reads the deprecated int-valued RetryAfter.retry_after while building the error.

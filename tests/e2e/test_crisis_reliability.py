@@ -5,22 +5,20 @@ clock is moved past the urgent backoff (1 s, 2 s, 4 s …, or Telegram's retry_a
 alert tick is run by hand, as the scheduler would."""
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.config.team import TeamConfig
-from bot.models import OutboxMessage, OutboxStatus, Role
+from bot.models import OutboxMessage, OutboxStatus
 from bot.scheduling.dispatcher import dispatch_due
 from bot.scheduling.jobs import ESCALATION_BATCH, run_alert_tick
 from bot.services.alerts.lifecycle import raise_alert
 from tests.e2e.conftest import coach_named
-from tests.e2e.team_setup import add_family, enrol_all
+from tests.e2e.evening_team import WAIT, evening_config, evening_team
 
-EVENING = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # Monday 20:00 in Amsterdam: Bram's piket
 ALERT = "🚨 CRISISMELDING GZ-1042"
-WAIT = timedelta(seconds=60)
 
 FAULTS = {
     "http-500": {"error_code": 500},
@@ -31,28 +29,7 @@ FAULTS = {
 
 @pytest.fixture
 def config() -> TeamConfig:
-    return TeamConfig.model_validate(
-        {
-            "duties": {
-                "bureaudienst": {
-                    "members": ["Eva Mulder"],
-                    "shift": "week",
-                    "start": date(2026, 11, 16),
-                },
-                "piket": {"members": ["Bram Jansen"], "shift": "day", "start": date(2026, 10, 2)},
-                "piket_second": {"members": ["Fleur Visser"], "start": date(2026, 11, 16)},
-            },
-            "alerts": {
-                "chain": [
-                    {"to": "first", "wait": "60s"},
-                    {"to": "second_line", "wait": "60s"},
-                    {"to": "team_lead", "wait": "60s"},
-                ],
-                "repeat": False,
-                "tick": "1h",  # ticks are run by hand
-            },
-        }
-    )
+    return evening_config()
 
 
 @pytest.fixture
@@ -62,19 +39,7 @@ def scheduler_tick() -> float:
 
 @pytest.fixture
 async def team(member, sessionmaker, clock):
-    people = await enrol_all(
-        member,
-        [
-            ("Anna de Vries", Role.COACH),
-            ("Bram Jansen", Role.COACH),
-            ("Eva Mulder", Role.COACH),
-            ("Fleur Visser", Role.COACH),
-            ("Sara Bakker", Role.TEAMLEAD),
-        ],
-    )
-    await add_family(sessionmaker, "GZ-1042", "Anna de Vries")
-    clock.set(EVENING)
-    return people
+    return await evening_team(member, sessionmaker, clock)
 
 
 def alerts_in(standin, person) -> list[dict]:

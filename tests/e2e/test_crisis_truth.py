@@ -5,7 +5,7 @@ reporter is never told to try again once the alert is stored.
 The clock is moved and the alert tick run by hand, as the scheduler would."""
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,45 +13,22 @@ from sqlalchemy import select
 from bot.config.team import TeamConfig
 from bot.models import OutboxMessage, OutboxStatus, Role
 from bot.scheduling.jobs import run_alert_tick
+from tests.e2e.evening_team import (
+    WAIT,
+    alert_messages,
+    evening_config,
+    evening_team,
+)
 from tests.e2e.harness import buttons
-from tests.e2e.team_setup import add_family, enrol_all
+from tests.e2e.team_setup import add_family
 
-EVENING = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # Monday 20:00 in Amsterdam: Bram's piket
-ALERT = "🚨 CRISISMELDING"
 TAKE = "Ik pak het op"
-WAIT = timedelta(seconds=60)
 TRY_AGAIN = "Probeer het zo nog eens"
-
-
-def truth_config(**alerts) -> TeamConfig:
-    return TeamConfig.model_validate(
-        {
-            "duties": {
-                "bureaudienst": {
-                    "members": ["Eva Mulder"],
-                    "shift": "week",
-                    "start": date(2026, 11, 16),
-                },
-                "piket": {"members": ["Bram Jansen"], "shift": "day", "start": date(2026, 10, 2)},
-                "piket_second": {"members": ["Fleur Visser"], "start": date(2026, 11, 16)},
-            },
-            "alerts": {
-                "chain": [
-                    {"to": "first", "wait": "60s"},
-                    {"to": "second_line", "wait": "60s"},
-                    {"to": "team_lead", "wait": "60s"},
-                ],
-                "repeat": False,
-                "tick": "1h",  # ticks are run by hand
-                **alerts,
-            },
-        }
-    )
 
 
 @pytest.fixture
 def config() -> TeamConfig:
-    return truth_config()
+    return evening_config()
 
 
 @pytest.fixture
@@ -61,34 +38,7 @@ def scheduler_tick() -> float:
 
 @pytest.fixture
 async def team(member, sessionmaker, clock):
-    return await truth_team(member, sessionmaker, clock)
-
-
-async def truth_team(member, sessionmaker, clock):
-    """Bram on piket, Fleur second line, Sara team lead; Anna's family GZ-1042; evening."""
-    people = await enrol_all(
-        member,
-        [
-            ("Anna de Vries", Role.COACH),
-            ("Bram Jansen", Role.COACH),
-            ("Eva Mulder", Role.COACH),
-            ("Fleur Visser", Role.COACH),
-            ("Sara Bakker", Role.TEAMLEAD),
-        ],
-    )
-    await add_family(sessionmaker, "GZ-1042", "Anna de Vries")
-    clock.set(EVENING)
-    return people
-
-
-def alert_messages(standin, people) -> list[dict]:
-    """Every alert card the bot showed these people, as it looks now."""
-    return [
-        m
-        for person in people
-        for m in standin.bot_messages(person.user_id)
-        if m.get("text", "").startswith(ALERT)
-    ]
+    return await evening_team(member, sessionmaker, clock)
 
 
 def card_about(standin, person, words: str) -> dict | None:
