@@ -10,11 +10,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config.team import TeamConfig
-from bot.models import Role
 from bot.scheduling.clock import ManualClock
 from tests.e2e.conftest import MakeMember
 from tests.e2e.harness import Person
-from tests.e2e.team_setup import add_family, enrol_all
+from tests.e2e.team_setup import COACHES_AND_LEAD, add_family, enrol_all
 
 EVENING = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # Monday 20:00 in Amsterdam: Bram's piket
 WAIT = timedelta(seconds=60)
@@ -51,16 +50,7 @@ async def evening_team(
     member: MakeMember, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
 ) -> dict[str, Person]:
     """Enrols the team, adds GZ-1042 and sets the clock to the evening; keyed by first name."""
-    people = await enrol_all(
-        member,
-        [
-            ("Anna de Vries", Role.COACH),
-            ("Bram Jansen", Role.COACH),
-            ("Eva Mulder", Role.COACH),
-            ("Fleur Visser", Role.COACH),
-            ("Sara Bakker", Role.TEAMLEAD),
-        ],
-    )
+    people = await enrol_all(member, COACHES_AND_LEAD)
     await add_family(sessionmaker, "GZ-1042", "Anna de Vries")
     clock.set(EVENING)
     return people

@@ -82,21 +82,21 @@ def crisis_config(**alerts: Any) -> TeamConfig:
     )
 
 
+# The people of the crisis tests: four coaches and the team lead.
+COACHES_AND_LEAD = [
+    ("Anna de Vries", Role.COACH),
+    ("Bram Jansen", Role.COACH),
+    ("Eva Mulder", Role.COACH),
+    ("Fleur Visser", Role.COACH),
+    ("Sara Bakker", Role.TEAMLEAD),
+]
+
+
 async def crisis_team(
     member: MakeMember, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> dict[str, Person]:
     """Anna (own coach of GZ-1042, Bram her backup), Bram, Eva, Fleur, team lead Sara and the
     partner Wijkteam Noord, keyed by first name."""
-    people = await enrol_all(
-        member,
-        [
-            ("Anna de Vries", Role.COACH),
-            ("Bram Jansen", Role.COACH),
-            ("Eva Mulder", Role.COACH),
-            ("Fleur Visser", Role.COACH),
-            ("Sara Bakker", Role.TEAMLEAD),
-            ("Wijkteam Noord", Role.PARTNER),
-        ],
-    )
+    people = await enrol_all(member, [*COACHES_AND_LEAD, ("Wijkteam Noord", Role.PARTNER)])
     await add_family(sessionmaker, "GZ-1042", "Anna de Vries", backup="Bram Jansen")
     return people
