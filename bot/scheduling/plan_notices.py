@@ -27,16 +27,14 @@ async def plan_approved(
     coach = await session.get(Coach, row.coach_id) if row.coach_id is not None else None
     if coach is None:
         return Obsolete("no coach")
-    # The roster as it stands over the plan's weeks, not the plan's rows: those are whole
-    # assignments (a bureaudienst day is only its office hours) and take no swap or override.
-    # Those that start in the plan's weeks (the night before its first day is the rotation's)
-    # and have not ended yet.
+    # The roster as it stands, not the plan's rows: a row is a whole assignment (a bureaudienst
+    # day is only its office hours) and knows no swap or override. Only shifts that start in
+    # the plan's weeks (the night before its first day is the rotation's) and are not over.
     start, end = local_midnight(plan.first_day, config), local_midnight(plan.until, config)
-    state = await load_roster(session, config, max(now, start), end)
+    coming = max(now, start)
+    state = await load_roster(session, config, coming, end)
     mine = [
-        s
-        for s in state.overlapping(max(now, start), end)
-        if s.holder == coach.name and s.start >= start
+        s for s in state.overlapping(coming, end) if s.holder == coach.name and s.start >= start
     ]
     if not mine:
         return Obsolete("no coming shifts in the plan's weeks")
