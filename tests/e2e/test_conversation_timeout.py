@@ -1,13 +1,14 @@
 """Step-by-step conversations end when left unanswered: a stray message long after
-`/crisis CODE` is never taken as the crisis text, and nothing else is done late either."""
+`/crisis CODE` is never taken as the crisis text, and nothing else is done late either; a
+step is stored with the moment it was taken, for the standby."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.config.team import TeamConfig
-from bot.models import AbsenceRecord, Alert, Role
+from bot.models import AbsenceRecord, Alert, ConversationState, Role
 from bot.models.waitlist import WaitlistEntry
 from bot.services.team.coaches import add_coach
 from bot.services.team.enrolment import create_invite, redeem
@@ -35,6 +36,12 @@ def scheduler_tick() -> float:
 async def count(sessionmaker, model) -> int:
     async with sessionmaker() as session:
         return await session.scalar(select(func.count()).select_from(model))
+
+
+async def stored_conversations(sessionmaker) -> dict[str, object]:
+    async with sessionmaker() as session:
+        rows = await session.execute(select(ConversationState.kind, ConversationState.data))
+        return {kind: data for kind, data in rows}
 
 
 class TestWithTheTeam:
@@ -90,6 +97,34 @@ class TestWithTheTeam:
             command="waitlist_add", minutes=10, nothing="Er is niets op de wachtlijst gezet."
         )
         assert await count(sessionmaker, WaitlistEntry) == 0
+
+    async def test_a_step_and_its_moment_are_stored_together_or_not_at_all(
+        self, team, bot_app, engine, sessionmaker, clock
+    ):
+        """For the standby: a step stored without its moment reads as stale there, and the
+        coach's next answer would end the /crisis right after a failover."""
+        refused: list[str] = []
+
+        # The database takes the conversation's state but is gone before the user's data.
+        @event.listens_for(engine.sync_engine, "before_cursor_execute")
+        def gone(conn, cursor, statement, parameters, context, executemany):
+            if "conversation_state" in statement and "'user_data'" in repr(parameters):
+                refused.append(statement)
+                raise ConnectionError("database gone")
+
+        asked = await team["Bram"].ask("/crisis GZ-1042")
+        assert asked.startswith("Gebruik: /crisis CODE")
+        await bot_app.update_persistence()
+        assert refused
+        assert await stored_conversations(sessionmaker) == {}
+
+        # Back again: the next run writes what the failed one held, though nothing changed.
+        event.remove(engine.sync_engine, "before_cursor_execute", gone)
+        await bot_app.update_persistence()
+        rows = await stored_conversations(sessionmaker)
+        assert rows["conversation"] == {"state": 1}
+        steps = rows["user_data"]["conversation_last_step"]
+        assert datetime.fromisoformat(steps["crisis"]) == clock.now().replace(microsecond=0)
 
 
 class TestAShortTimeout:
