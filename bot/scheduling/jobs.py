@@ -25,7 +25,7 @@ from bot.services.absence import backup_round
 from bot.services.alerts import second_channel
 from bot.services.alerts.lifecycle import escalate_due, next_deadline
 from bot.services.visits import deadlines as visit_deadlines
-from bot.transport.chat_lanes import ChatLanes
+from bot.transport.chat_lanes import GIVE_WAY, ChatLanes
 
 log = logging.getLogger(__name__)
 TICK_JOB = "achtervang-tick"
@@ -37,9 +37,6 @@ _ALERT_LOCK = "alert_tick_lock"
 # a burst of escalations in one transaction would keep a new crisis from being stored until
 # every one of them was done.
 ESCALATION_BATCH = 10
-# How long a tick waits for updates in hand (a /crisis among them) to be handled first. Far
-# below the second an escalation step may be late; a stranger's flood cannot hold a tick up.
-GIVE_WAY = 0.05
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:

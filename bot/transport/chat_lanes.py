@@ -23,7 +23,8 @@ private chats only, so no group traffic can hold one up.
 
 The scheduler's ticks give way to updates in hand (`quiet`): a tick that starts while a
 /crisis is being handled interleaves its statements with the crisis's on the one event loop
-and delays its alert by the tick's length."""
+and delays its alert by the tick's length. The inbox's next getUpdates gives way to its batch
+in the same way (bot/transport/poller.py)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,11 @@ MAX_RUNNING_GROUPS = 8
 # Updates in memory (waiting for their chat's turn or being handled); far more than a
 # getUpdates batch of 100. Those beyond it are still safe in the inbox table.
 MAX_HELD = 10_000
+# How long other work on the event loop (a scheduler tick, the next getUpdates) waits for
+# updates in hand, a /crisis among them, to be handled first. Far below the second an
+# escalation step may be late; a slow handler or a stranger's flood cannot hold anything up
+# for longer.
+GIVE_WAY = 0.05
 
 
 def lane_of(update: object) -> Hashable:

@@ -11,6 +11,11 @@ that commit after its first look-up: nothing is answered, written or left before
 is stored (bot/transport/handling.py). On start, whatever was stored and not handled is
 handled first, in order.
 
+The next getUpdates waits for the batch in hand to be handled, at most `GIVE_WAY`: asked at
+once, its request and answer shared the one event loop with the /crisis just fetched and took
+a tenth of that crisis's time before its alert went out. The bound keeps a slow handler (a reply
+waiting for a group's rate limit) from holding up anyone else's updates.
+
 Handled twice? An update whose handling is cut short is handled again on start, unless its
 handler already committed work: the first commit that writes anything also marks the update
 handled (bot/transport/handling.py). An update's work is done once; a read-only
@@ -31,6 +36,7 @@ from telegram.error import InvalidToken, RetryAfter, TelegramError
 from bot.application_type import TeamApplication
 from bot.runtime import Runtime
 from bot.transport import inbox_store as inbox
+from bot.transport.chat_lanes import GIVE_WAY
 from bot.transport.handling import handling
 
 log = logging.getLogger(__name__)
@@ -141,8 +147,7 @@ class InboxPoller:
             # Handled while the batch is stored: each waits for the commit before it does
             # anything (bot/transport/handling.py), but its first look-up need not.
             stored: asyncio.Future[frozenset[int]] = asyncio.get_running_loop().create_future()
-            for update in updates:
-                self._dispatch(update, stored)
+            batch = [self._dispatch(update, stored) for update in updates]
             await asyncio.sleep(0)  # their first look-ups are on their way before the insert
             try:
                 await self._store(updates, stored)
@@ -161,6 +166,7 @@ class InboxPoller:
                     await asyncio.sleep(1.0)
                     continue
             offset = updates[-1].update_id + 1
+            await asyncio.wait(batch, timeout=GIVE_WAY)
             await self._prune_now_and_then()
 
     async def _store(
@@ -189,11 +195,14 @@ class InboxPoller:
 
     # -- handling ------------------------------------------------------------------------
 
-    def _dispatch(self, update: Update, stored: asyncio.Future[frozenset[int]]) -> None:
+    def _dispatch(
+        self, update: Update, stored: asyncio.Future[frozenset[int]]
+    ) -> asyncio.Task[None]:
         self._quiet.clear()
         task = asyncio.create_task(self._handle(update, stored), name=f"update-{update.update_id}")
         self._in_flight.add(task)
         task.add_done_callback(self._handled)
+        return task
 
     async def _handle(self, update: Update, stored: asyncio.Future[frozenset[int]]) -> None:
         app = self._app

@@ -1,12 +1,17 @@
-"""Nobody else's traffic delays a crisis: chats are handled side by side, each in order."""
+"""Nobody else's traffic delays a crisis: chats are handled side by side, each in order, and
+the bot asks Telegram for more updates once those in hand are handled, but never waits long
+for a slow one."""
 
 import pytest
 
 from bot.config.team import TeamConfig
+from bot.transport import poller
 from tests.e2e.team_setup import crisis_config, crisis_team
+from tests.process.instances import poll
 
 GROUP = -100_555_0001
 STRANGER = 900_101
+ALERT = "🚨 CRISISMELDING GZ-1042"
 RECEIPT = "Je crisismelding GZ-1042 is opgeslagen en onderweg naar de dienstdoende coach."
 
 
@@ -57,3 +62,41 @@ async def test_a_conversation_sent_in_one_burst_is_handled_in_order(team, standi
     assert asked_code.startswith("Om welk gezin gaat het?")
     assert asked_text.startswith("Wat is er aan de hand bij GZ-1042?")
     assert receipt.startswith(RECEIPT)
+
+
+async def test_the_alert_goes_out_before_the_bot_asks_for_more_updates(team, standin, monkeypatch):
+    eva, anna = team["Eva"], team["Anna"]
+    # However slow this machine is: the claim is the order, not the bound (the next test).
+    monkeypatch.setattr(poller, "GIVE_WAY", 30.0)
+    await standin.wait_until_delivered()
+    before = len(standin.calls)
+    await standin.send_message(eva.user_id, "/crisis GZ-1042 moeder belt, vader dreigt")
+    assert (await anna.reply())["text"].startswith(ALERT)
+    await standin.wait_until_delivered()
+
+    calls = standin.calls[before:]
+    alert = next(
+        n
+        for n, (method, params) in enumerate(calls)
+        if method == "sendMessage" and str(params.get("text", "")).startswith(ALERT)
+    )
+    asked_again = next(n for n, (method, _) in enumerate(calls) if method == "getUpdates")
+    # Asked at once, the next getUpdates shared the event loop with the crisis being handled.
+    assert alert < asked_again
+
+
+async def test_a_reply_held_up_by_telegram_does_not_hold_up_the_next_updates(team, standin):
+    eva, anna, bram = team["Eva"], team["Anna"], team["Bram"]
+    await standin.wait_until_delivered()
+    before, bram_had = len(standin.calls), len(standin.bot_messages(bram.user_id))
+    standin.slow_next("sendMessage", 3.0)  # within the bot's read timeout: it does arrive
+    await standin.send_message(bram.user_id, "/help")
+    await poll(lambda: any(m == "sendMessage" for m, _ in standin.calls[before:]), "Bram's reply")
+
+    await standin.send_message(eva.user_id, "/crisis GZ-1042 moeder belt, vader dreigt")
+    # Well before Bram's reply is let through: the bot went on fetching after a short wait.
+    alert = await standin.next_message(anna.user_id, timeout=1.5)
+    assert alert["text"].startswith(ALERT)
+    assert len(standin.bot_messages(bram.user_id)) == bram_had
+    # And the held reply is not lost.
+    await poll(lambda: len(standin.bot_messages(bram.user_id)) > bram_had, "Bram's reply", 5)
