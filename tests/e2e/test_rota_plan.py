@@ -48,6 +48,16 @@ async def planned(sessionmaker) -> list[tuple[str, str | None, datetime, datetim
         return [tuple(r) for r in rows]
 
 
+async def approve(lead, request: str) -> None:
+    """Asks for `/rota plan <request>` and approves it: the proposal, its buttons taken off,
+    the approval."""
+    await lead.say(f"/rota plan {request}")
+    proposal = await lead.reply()
+    await lead.press(proposal, buttons(proposal)["Approve"])
+    await lead.reply()
+    await lead.reply()
+
+
 def day_of(roster_text: str, heading: str) -> str:
     return next(part for part in roster_text.split("\n\n") if part.startswith(heading))
 
@@ -162,11 +172,7 @@ async def test_each_coach_with_shifts_in_an_approved_plan_is_told_which(
     sara = await member("Sara Bakker", role=Role.TEAMLEAD, language="en")
     people = {name.split()[0]: await member(name) for name in PEOPLE[:-1]}
     people["Eva"] = await member("Eva Mulder", language="en")
-    await sara.say("/rota plan 30-11 2w")
-    proposal = await sara.reply()
-    await sara.press(proposal, buttons(proposal)["Approve"])
-    await sara.reply()
-    await sara.reply()
+    await approve(sara, "30-11 2w")
     shifts = await planned(sessionmaker)
     await tick_at(bot_app, clock, clock.now())
 
@@ -209,11 +215,7 @@ async def test_the_approval_message_keeps_true_times_across_the_clock_change(
     # Summer time starts in the night of Saturday 27 to Sunday 28 March 2027, at 02:00.
     sara = await member("Sara Bakker", role=Role.TEAMLEAD, language="en")
     people = {name: await member(name) for name in PEOPLE}
-    await sara.say("/rota plan 22-03-2027 1w")
-    proposal = await sara.reply()
-    await sara.press(proposal, buttons(proposal)["Approve"])
-    await sara.reply()
-    await sara.reply()
+    await approve(sara, "22-03-2027 1w")
     shifts = await planned(sessionmaker)
     night = next(s for s in shifts if s[0] == "piket" and s[2].day == 27)
     # Weekend piket, Saturday 17:00 winter time to Sunday 17:00 summer time: 23 hours.
