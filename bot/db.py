@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import CursorResult, Result, event
+from sqlalchemy import CursorResult, Result, event, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -13,12 +13,15 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.operations.private_files import prepare_sqlite_file
+from bot.sqlite_driver import OneTripDbapi
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # A failed statement's parameters are case codes, crisis texts and Telegram ids: never in
     # an exception text, and so never in a log line.
     kwargs.setdefault("hide_parameters", True)
+    if make_url(url).get_driver_name() == "aiosqlite":
+        kwargs.setdefault("module", OneTripDbapi())
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         prepare_sqlite_file(engine.url.database)
