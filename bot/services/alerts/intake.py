@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.team import TeamConfig
@@ -27,14 +27,18 @@ from bot.services.alerts.messages import ALERT_KIND, RECEIPT_KIND
 from bot.services.audit import trail as audit
 
 _MINUTE = timedelta(minutes=1)
-# One look serves both rules: the reporter's alerts of the last minute (the ceiling) and of
-# the join window (an open one for this family is joined). A round trip less on the way to
-# the first alert; at most the ceiling's worth a minute of rows.
-_RECENT_OF_REPORTER = (
-    select(Alert.id, Alert.status, Alert.case_code, Alert.raised_at)
-    .where(Alert.reporter_id == bindparam("reporter"), Alert.raised_at >= bindparam("since"))
-    .order_by(Alert.raised_at.desc(), Alert.id.desc())
-)
+# One look serves both rules: how many alerts the reporter raised in the last minute (the
+# ceiling) and their open alert for this family within the join window, if any. A round trip
+# less on the way to the first alert, and one row back however many alerts the reporter has
+# raised lately.
+_RECENT_OF_REPORTER = select(
+    func.count(Alert.id).filter(Alert.raised_at > bindparam("minute_since")),
+    func.max(Alert.id).filter(
+        Alert.status == AlertStatus.OPEN,
+        func.upper(Alert.case_code) == bindparam("code"),
+        Alert.raised_at >= bindparam("join_since"),
+    ),
+).where(Alert.reporter_id == bindparam("reporter"), Alert.raised_at >= bindparam("since"))
 
 
 class Taken(enum.StrEnum):
@@ -78,30 +82,25 @@ async def take_in(
     """Joins, refuses or raises (see the module); the caller commits (a refusal is audited).
     With `sent`, the reporter's receipt is stored too, claimed for the caller to send."""
     join_since, minute_since = now - config.alerts.join_window, now - _MINUTE
-    recent = list(
+    wanted = code.upper()
+    in_last_minute, open_id = (
         await session.execute(
             _RECENT_OF_REPORTER,
-            {"reporter": reporter.id, "since": min(join_since, minute_since)},
+            {
+                "reporter": reporter.id,
+                "since": min(join_since, minute_since),
+                "minute_since": minute_since,
+                "join_since": join_since,
+                "code": wanted,
+            },
         )
-    )
-    wanted = code.upper()
-    open_id = next(
-        (
-            row.id
-            for row in recent
-            if row.status == AlertStatus.OPEN
-            and row.case_code.upper() == wanted
-            and row.raised_at >= join_since
-        ),
-        None,
-    )
+    ).one()
     joined = await session.get(Alert, open_id) if open_id is not None else None
     if joined is not None:
         _record(session, reporter, joined.case_code, now, "alert.joined", f"alert {joined.id}")
         wording = [_receipt(joined, reporter, sent, now, joined=True)] if sent else []
         stored = await outbox.enqueue_all(session, wording, returning=True)
         return Intake(Taken.JOINED, joined, receipts=stored)
-    in_last_minute = sum(1 for row in recent if row.raised_at > minute_since)
     if in_last_minute >= config.alerts.max_new_per_minute:
         _record(session, reporter, wanted, now, "alert.refused", "over the ceiling")
         return Intake(Taken.REFUSED)
