@@ -31,7 +31,14 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 _Outcome = tuple[Any, list[Any] | None, int, int | None]
 
 
-def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
+def _run(
+    adapted: _Connection,
+    ticket: int,
+    connection: sqlite3.Connection,
+    operation: str,
+    parameters: Any,
+    many: bool,
+) -> _Outcome:
     """In aiosqlite's thread: the whole statement, so that nothing else needs a trip."""
     cursor = connection.cursor()
     try:
@@ -46,6 +53,7 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: 
         return description, rows, cursor.rowcount, cursor.lastrowid
     finally:
         cursor.close()
+        adapted.finished = ticket
 
 
 class _Cursor(AsyncAdapt_aiosqlite_cursor):
@@ -92,10 +100,13 @@ class _Cursor(AsyncAdapt_aiosqlite_cursor):
         return await self._trip(operation, seq_of_parameters, many=True)
 
     async def _trip(self, operation: Any, parameters: Any, *, many: bool) -> None:
-        async with self._adapt_connection._execute_mutex:
+        adapted = cast(_Connection, self._adapt_connection)
+        async with adapted._execute_mutex:
             connection = cast(aiosqlite.Connection, self._connection)
+            raw = connection._conn
+            adapted.issued += 1
             outcome: _Outcome = await connection._execute(
-                _run, connection._conn, operation, parameters, many
+                _run, adapted, adapted.issued, raw, operation, parameters, many
             )
         self._description, rows, self._rowcount, self._lastrowid = outcome
         self._rows = collections.deque(rows or ())
@@ -114,21 +125,31 @@ class _Cursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class _Connection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    # Statements handed to the thread (counted on the event loop) and the last one it
+    # finished (written by the thread): each side writes only its own.
+    __slots__ = ("finished", "issued")
     _cursor_cls = _Cursor
 
-    def _in_transaction(self) -> bool:
-        # Read on the event loop: the flag is sqlite3_get_autocommit(), safe from any thread,
-        # and no statement of this connection is under way between calls.
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self.issued = 0
+        self.finished = 0
+
+    def _may_be_in_transaction(self) -> bool:
+        # A statement whose caller was cancelled may still be running in the thread and
+        # begin a transaction there; until it has finished, the commit or rollback is sent.
+        if self.finished != self.issued:
+            return True
+        # sqlite3_get_autocommit(), safe to read from any thread.
         raw: sqlite3.Connection | None = self._connection._connection
         return raw is not None and raw.in_transaction
 
     def rollback(self) -> None:
-        if self._in_transaction():
+        if self._may_be_in_transaction():
             super().rollback()
 
     def commit(self) -> None:
-        if self._in_transaction():
+        if self._may_be_in_transaction():
             super().commit()
 
 

@@ -4,7 +4,10 @@ the suite runs against PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import AsyncIterator
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +124,49 @@ async def test_a_failed_write_is_refused_rolled_back_and_the_connection_goes_on(
     async with sessionmaker() as session:
         with pytest.raises(OperationalError):
             await session.execute(text("SELECT * FROM no_such_table"))
+
+
+async def test_a_write_cancelled_while_queued_is_rolled_back_not_left_for_the_next_session(
+    tmp_path: Path,
+) -> None:
+    """An update cancelled mid-write (a shutdown, a lost lead): its INSERT may still run in
+    aiosqlite's thread after the session was closed. SQLAlchemy 2.1 discards such a
+    connection; the driver also never skips a rollback while a statement it handed to the
+    thread has not finished."""
+    # One pooled connection, so the next session would get the same one.
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'one.sqlite3'}", pool_size=1)
+    async with engine.begin() as connection:
+        await connection.run_sync(_metadata.create_all)
+    sessionmaker = make_sessionmaker(engine)
+    held = threading.Event()
+    try:
+        async with sessionmaker() as session:
+            raw = await (await session.connection()).get_raw_connection()
+            driver: aiosqlite.Connection = raw.driver_connection
+        # aiosqlite's thread is busy, so the INSERT below waits in its queue; its caller gives
+        # up (a cancelled update) before the thread gets to it.
+        busy = asyncio.ensure_future(driver._execute(held.wait))
+
+        async def write() -> None:
+            async with sessionmaker() as session:
+                await session.execute(insert(_families).values(code="ALM-0417"))
+                await session.commit()
+
+        writing = asyncio.create_task(write())
+        await asyncio.sleep(0.05)
+        writing.cancel()
+        await asyncio.sleep(0.05)  # the session is closed meanwhile, its INSERT still queued
+        held.set()
+        with suppress(asyncio.CancelledError):
+            await writing
+        await busy
+
+        async with sessionmaker() as session:
+            await session.execute(insert(_families).values(code="ALM-0500"))
+            await session.commit()
+        async with sessionmaker() as session:
+            codes = (await session.scalars(select(_families.c.code))).all()
+        assert codes == ["ALM-0500"]
+    finally:
+        held.set()
+        await engine.dispose()
