@@ -3,9 +3,9 @@ dependency on Linux and macOS), asyncio's own elsewhere.
 
 Every update, database trip and Telegram call of a /crisis passes through the loop many times:
 aiosqlite alone hands each statement to its thread and wakes the loop when it is done. uvloop
-does that work in C; on this machine it took about a tenth off the event-loop CPU of a /crisis
-and a sixth off its slowest alerts (docs/benchmarks.md). The tests run on the same loop
-(tests/conftest.py), so what they prove holds for the loop in production."""
+does that work in C; on this machine it took 5-9 % off the event-loop CPU of a /crisis
+(docs/benchmarks.md). The tests run on the same loop (tests/conftest.py), so what they prove
+holds for the loop in production."""
 
 from __future__ import annotations
 
