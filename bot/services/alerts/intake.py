@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.team import TeamConfig
@@ -30,13 +30,21 @@ _MINUTE = timedelta(minutes=1)
 # One look serves both rules: how many alerts the reporter raised in the last minute (the
 # ceiling) and their open alert for this family within the join window, if any. A round trip
 # less on the way to the first alert, and one row back however many alerts the reporter has
-# raised lately.
+# raised lately. CASE inside the aggregates rather than FILTER, which SQLite before 3.30 (the
+# system library of some long-term-support distributions) does not know.
 _RECENT_OF_REPORTER = select(
-    func.count(Alert.id).filter(Alert.raised_at > bindparam("minute_since")),
-    func.max(Alert.id).filter(
-        Alert.status == AlertStatus.OPEN,
-        func.upper(Alert.case_code) == bindparam("code"),
-        Alert.raised_at >= bindparam("join_since"),
+    func.coalesce(func.sum(case((Alert.raised_at > bindparam("minute_since"), 1), else_=0)), 0),
+    func.max(
+        case(
+            (
+                and_(
+                    Alert.status == AlertStatus.OPEN,
+                    func.upper(Alert.case_code) == bindparam("code"),
+                    Alert.raised_at >= bindparam("join_since"),
+                ),
+                Alert.id,
+            )
+        )
     ),
 ).where(Alert.reporter_id == bindparam("reporter"), Alert.raised_at >= bindparam("since"))
 
