@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import NoReturn, TypeVar
 
@@ -10,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot import event_loop, schema
+from bot import schema
 from bot.config.errors import problem_text, root_causes
 from bot.config.settings import Settings, credentials_directory
 from bot.config.team import ConfigFileError, TeamConfig, load_team_config
@@ -83,7 +84,7 @@ class Env:
                 await engine.dispose()
 
         try:
-            return event_loop.run(main())
+            return asyncio.run(main())
         except (OSError, OperationalError) as exc:
             fail(
                 self.tr._(

@@ -12,7 +12,6 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import event_loop
 from bot.cli.common import Env, app, cli_translator, fail, fail_setting, load_settings
 from bot.config.errors import problem_text, root_causes
 from bot.config.settings import Settings
@@ -67,7 +66,7 @@ def sandbox(
             await box.stop()
 
     with contextlib.suppress(KeyboardInterrupt):
-        event_loop.run(serve())
+        asyncio.run(serve())
 
 
 def _database_url(url: str) -> str:
