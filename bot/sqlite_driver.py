@@ -66,7 +66,6 @@ class _Cursor(AsyncAdapt_aiosqlite_cursor):
     def __init__(self, adapt_connection: AsyncAdapt_dbapi_connection) -> None:
         self._adapt_connection = adapt_connection
         self._connection = adapt_connection._connection
-        self._soft_closed_memoized: Any = {}
         self._rows = collections.deque()
         self._description: Any = None
         self._rowcount = -1
