@@ -39,7 +39,7 @@ from sqlalchemy import select
 from benchmarks.case_bench import ptb_polling
 from benchmarks.crisis_path import CrisisPath, traced
 from benchmarks.remote_standin import stand_in
-from bot import schema
+from bot import event_loop, schema
 from bot.app import build_application
 from bot.config.team import TeamConfig
 from bot.db import make_engine, make_sessionmaker
@@ -363,4 +363,4 @@ def parse() -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(parse()))
+    event_loop.run(main(parse()))

@@ -36,7 +36,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes, Updater
 
 from benchmarks.remote_standin import stand_in
-from bot import schema
+from bot import event_loop, schema
 from bot.app import build_application
 from bot.config.team import TeamConfig
 from bot.db import make_engine, make_sessionmaker
@@ -420,4 +420,4 @@ def parse() -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(parse()))
+    event_loop.run(main(parse()))

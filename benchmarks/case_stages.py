@@ -15,7 +15,6 @@ Not a test: the figures depend on the machine. Write them into docs/benchmarks.m
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import random
 import tempfile
@@ -28,6 +27,7 @@ from telegram.request import HTTPXRequest
 
 from benchmarks import case_bench
 from benchmarks.remote_standin import stand_in
+from bot import event_loop
 from bot.app import build_application
 from bot.handlers import access, case_card
 from bot.standin import BotApiStandIn
@@ -167,4 +167,4 @@ def parse() -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(parse()))
+    event_loop.run(main(parse()))

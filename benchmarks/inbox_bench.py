@@ -34,7 +34,7 @@ import asyncpg
 from benchmarks import case_bench
 from benchmarks.case_bench import PG_ADMIN
 from benchmarks.remote_standin import stand_in
-from bot import schema
+from bot import event_loop, schema
 from bot.app import build_application
 from bot.db import make_engine, make_sessionmaker
 from bot.transport import inbox_store as inbox
@@ -158,4 +158,4 @@ if __name__ == "__main__":
     parser.add_argument("--lookups", type=int, default=200, help="per block, in (b)")
     parser.add_argument("--rounds", type=int, default=2, help="block pairs, in (b)")
     parser.add_argument("--postgres", action="store_true")
-    asyncio.run(main(parser.parse_args()))
+    event_loop.run(main(parser.parse_args()))

@@ -10,6 +10,7 @@ import signal
 from telegram import Bot
 from telegram.error import InvalidToken
 
+from bot import event_loop
 from bot.app import build_application
 from bot.config.settings import Settings
 from bot.config.team import TeamConfig
@@ -35,7 +36,7 @@ def check_token(settings: Settings) -> str:
         async with Bot(_token(settings), base_url=settings.telegram_api_base_url) as bot:
             return bot.username
 
-    return asyncio.run(ask())
+    return event_loop.run(ask())
 
 
 def _token(settings: Settings) -> str:
@@ -48,7 +49,7 @@ def _token(settings: Settings) -> str:
 def run_bot(settings: Settings, config: TeamConfig) -> None:
     """Runs until SIGTERM or SIGINT. Raises leadership.AlreadyRunning when another instance
     holds this SQLite database."""
-    asyncio.run(serve(settings, config))
+    event_loop.run(serve(settings, config))
 
 
 async def serve(settings: Settings, config: TeamConfig) -> None:

@@ -11,12 +11,17 @@ import pytest
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot import schema
+from bot import event_loop, schema
 from bot.config.settings import Settings
 from bot.config.team import TeamConfig
 from bot.db import make_engine, make_sessionmaker
 from bot.models import Base
 from bot.scheduling.clock import ManualClock
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, object]:
+    """Every async test runs on the loop the bot runs on in production (uvloop on Linux)."""
+    return {"bot-loop": event_loop.new_event_loop}
 
 
 @pytest.fixture(scope="session")

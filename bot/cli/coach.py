@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -12,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot import event_loop
 from bot.cli.common import Env, coach_app, fail
 from bot.i18n import LANGUAGES, Translator
 from bot.models import Coach, Role
@@ -42,7 +42,7 @@ def _bot_username(env: Env) -> str | None:
             return bot.username
 
     try:
-        return asyncio.run(ask())
+        return event_loop.run(ask())
     except (TelegramError, OSError):
         return None
 

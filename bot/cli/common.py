@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import NoReturn, TypeVar
 
@@ -11,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot import schema
+from bot import event_loop, schema
 from bot.config.errors import problem_text, root_causes
 from bot.config.settings import Settings, credentials_directory
 from bot.config.team import ConfigFileError, TeamConfig, load_team_config
@@ -84,7 +83,7 @@ class Env:
                 await engine.dispose()
 
         try:
-            return asyncio.run(main())
+            return event_loop.run(main())
         except (OSError, OperationalError) as exc:
             fail(
                 self.tr._(

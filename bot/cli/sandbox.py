@@ -12,6 +12,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import event_loop
 from bot.cli.common import Env, app, cli_translator, fail, fail_setting, load_settings
 from bot.config.errors import problem_text, root_causes
 from bot.config.settings import Settings
@@ -66,7 +67,7 @@ def sandbox(
             await box.stop()
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve())
+        event_loop.run(serve())
 
 
 def _database_url(url: str) -> str:

@@ -11,6 +11,7 @@ the limit."""
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any, Final
 
@@ -29,6 +30,10 @@ class UrgentFirstRateLimiter(AIORateLimiter):
         self._urgent = 0
         self._no_urgent = asyncio.Event()
         self._no_urgent.set()
+        # Requests waiting for room, oldest first. Only the oldest looks for room: if each
+        # polled on its own timer, their order would be the order the timers fire in, which
+        # an event loop with millisecond timers (uvloop) does not keep for equal deadlines.
+        self._waiting: deque[asyncio.Future[None]] = deque()
 
     async def process_request(
         self,
@@ -58,9 +63,21 @@ class UrgentFirstRateLimiter(AIORateLimiter):
     async def _wait_for_room(self) -> None:
         # Returns only when the limiter would let the request through at once: from there on
         # there is no await before it takes its share, so nothing can overtake it meanwhile.
-        limiter = self._base_limiter
-        while True:
-            await self._no_urgent.wait()
-            if limiter is None or limiter.has_capacity():
-                return
-            await asyncio.sleep(self._pace)
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append(turn)
+        try:
+            if self._waiting[0] is not turn:
+                await turn
+            limiter = self._base_limiter
+            while True:
+                await self._no_urgent.wait()
+                if limiter is None or limiter.has_capacity():
+                    return
+                await asyncio.sleep(self._pace)
+        finally:
+            # Leaving, done or cancelled, hands the turn to the next in line. The one leaving
+            # with room takes its share before the next one runs, so the next looks at the
+            # limiter as it will be.
+            self._waiting.remove(turn)
+            if self._waiting and not self._waiting[0].done():
+                self._waiting[0].set_result(None)

@@ -49,3 +49,18 @@ async def test_requests_to_no_chat_are_not_held_back():
     await asyncio.wait_for(_send(limiter, log, "button answered", chat_id=None), 0.2)
     await crisis
     assert log == ["first", "button answered", "crisis"]
+
+
+async def test_a_request_given_up_while_waiting_does_not_stop_the_queue():
+    # Four wait behind a used-up limit; the first and third in line are cancelled (the
+    # update that sent them was given up). The others still go, in their order.
+    limiter = UrgentFirstRateLimiter(overall_max_rate=1, overall_time_period=0.1)
+    log: list[str] = []
+    await _send(limiter, log, "first")
+    waiting = [asyncio.create_task(_send(limiter, log, f"notice {n}")) for n in range(4)]
+    await asyncio.sleep(0.01)
+    waiting[0].cancel()
+    waiting[2].cancel()
+    await asyncio.wait_for(asyncio.gather(waiting[1], waiting[3]), 1)
+    assert log == ["first", "notice 1", "notice 3"]
+    assert waiting[0].cancelled() and waiting[2].cancelled()
