@@ -189,8 +189,9 @@ async def main(args: argparse.Namespace) -> None:
         print(
             f"(c) the bot's share of (a), /crisis fetched -> its first sendMessage: "
             f"statements p50={pct(path.statements, 50):.0f} (max {max(path.statements)}), "
-            f"event-loop CPU p50={pct(path.cpu_ms, 50):.1f} ms p90={pct(path.cpu_ms, 90):.1f} ms, "
-            f"wall p50={pct(path.wall_ms, 50):.1f} ms p90={pct(path.wall_ms, 90):.1f} ms; "
+            f"event-loop CPU p50={pct(path.cpu_ms, 50):.1f} ms p90={pct(path.cpu_ms, 90):.1f} ms "
+            f"p99={pct(path.cpu_ms, 99):.1f} ms, wall p50={pct(path.wall_ms, 50):.1f} ms "
+            f"p90={pct(path.wall_ms, 90):.1f} ms p99={pct(path.wall_ms, 99):.1f} ms; "
             f"with a scheduler tick running: {len(path.with_tick_ms)}"
             + (f", wall p50={pct(path.with_tick_ms, 50):.1f} ms" if path.with_tick_ms else "")
         )

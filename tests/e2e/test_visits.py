@@ -315,7 +315,9 @@ async def test_visits_are_audited_without_locations(team, bot_app, standin, sess
     await anna.say("/back_safe")
     await anna.reply()
     async with sessionmaker() as session:
-        events = list(await session.scalars(select(AuditEvent)))
+        # By id: PostgreSQL hands rows back in no set order without one (a row can land in
+        # space an earlier test's rows left free).
+        events = list(await session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
     actions = [e.action for e in events if e.action.startswith("visit.")]
     assert actions == ["visit.start", "visit.safe"]
     assert not any("52.35" in f"{e.detail} {e.subject}" for e in events)
