@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config.team import TeamConfig
@@ -25,6 +25,10 @@ from bot.scheduling.outbox import enqueue
 from bot.services.alerts.messages import ALERT_KIND, edit_shown
 from bot.services.audit import trail as audit
 
+# Plain INSERTs on the tables, not ORM objects: nothing reads these rows back as objects in
+# the same session, and the ORM's unit of work cost more than the statement on the way to
+# the first alert.
+_RECIPIENTS = insert(AlertRecipient.metadata.tables[AlertRecipient.__tablename__])
 # Every escalation tick runs alongside new alerts: built once.
 _ALERTED = select(AlertRecipient.coach_id).where(
     AlertRecipient.alert_id == bindparam("alert_id"), AlertRecipient.round == bindparam("round")
@@ -72,18 +76,18 @@ async def alert_step(
     """Alerts `new` at the alert's current step; returns the messages when `claim`ed, with
     `also` (further messages, stored in the same statement) after them."""
     step = alert.chain[alert.step]
-    messages = []
+    recipients, messages = [], []
     for coach_id in new:
         key = f"alert:{alert.id}:{alert.round}:{alert.step}:{coach_id}"
-        session.add(
-            AlertRecipient(
-                alert_id=alert.id,
-                coach_id=coach_id,
-                round=alert.round,
-                step=alert.step,
-                outbox_key=key,
-                created_at=now,
-            )
+        recipients.append(
+            {
+                "alert_id": alert.id,
+                "coach_id": coach_id,
+                "round": alert.round,
+                "step": alert.step,
+                "outbox_key": key,
+                "created_at": now,
+            }
         )
         messages.append(
             outbox.message(
@@ -97,8 +101,9 @@ async def alert_step(
             )
         )
     alert.next_deadline = now + timedelta(seconds=step["wait"])
+    await session.execute(_RECIPIENTS, recipients)
     if alert.round or alert.step:
-        audit.record(
+        await audit.write(
             session,
             at=now,
             action="alert.escalated",
@@ -106,7 +111,6 @@ async def alert_step(
             subject=alert.case_code,
             detail=f"alert {alert.id} round {alert.round + 1} step {alert.step + 1}",
         )
-    # Storing the messages flushes the rows above first: one round trip each, in one go.
     stored = await outbox.enqueue_all(session, [*messages, *also], returning=claim)
     await session.flush()
     return stored

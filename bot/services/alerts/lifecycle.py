@@ -182,7 +182,7 @@ async def _raise(
         alert.next_deadline = now + timedelta(seconds=chain[first]["wait"])
     session.add(alert)
     await session.flush()
-    audit.record(
+    await audit.write(
         session,
         at=now,
         action="alert.raised",
