@@ -3,9 +3,11 @@ dependency on Linux and macOS), asyncio's own elsewhere.
 
 Every update, database trip and Telegram call of a /crisis passes through the loop many times:
 aiosqlite alone hands each statement to its thread and wakes the loop when it is done. uvloop
-does that work in C; on this machine it took about a tenth off the event-loop CPU of a /crisis
-and a sixth off its slowest alerts (docs/benchmarks.md). The tests run on the same loop
-(tests/conftest.py), so what they prove holds for the loop in production."""
+does that work in C: 5-9 % less event-loop CPU per /crisis in alternating runs on this machine
+one evening, nothing beyond the spread on a slower morning (docs/benchmarks.md). Nothing in the
+bot may depend on the order in which timers with the same deadline fire, which uvloop does not
+keep (the rate limiter's waiting requests form an explicit line for that reason). The tests run
+on the same loop (tests/conftest.py), so what they prove holds for the loop in production."""
 
 from __future__ import annotations
 
