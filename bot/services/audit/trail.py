@@ -41,8 +41,9 @@ async def write(
     subject: str | None = None,
     detail: str | None = None,
 ) -> None:
-    """As `record`, but the row is inserted at once: for look-ups, which are asked for from
-    the road and change nothing else, the ORM's flush at commit costs more than the query."""
+    """As `record`, but the row is inserted at once, as a plain INSERT: where the ORM's flush
+    at commit would cost more than the act itself (a look-up from the road, a refusal) or
+    stands on the way to a crisis's first alert."""
     row = _values(at, action, outcome, actor, telegram_id, subject, detail)
     await session.execute(_INSERT, row)
 
