@@ -15,7 +15,7 @@ from bot.app import build_application
 from bot.config.settings import Settings
 from bot.config.team import TeamConfig
 from bot.db import make_engine, make_sessionmaker
-from bot.operations import heartbeat, http
+from bot.operations import heap, heartbeat, http
 from bot.operations.health import HealthCheck
 from bot.operations.leadership import Leadership, open_leadership
 from bot.operations.recovery import release_own
@@ -97,7 +97,8 @@ async def run_active(
     # leadership decides when it runs.
     async with serving(application, runtime) as poller:
         assert poller.polling is not None
-        ended = await _until_stopped_lost_or_ended(leadership, stop, poller.polling)
+        with heap.settled():
+            ended = await _until_stopped_lost_or_ended(leadership, stop, poller.polling)
         if ended == "lost":
             log.error("no longer the active instance: stopped polling and scheduling")
         if ended == "polling" and not poller.polling.cancelled():
