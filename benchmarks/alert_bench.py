@@ -3,8 +3,9 @@ with many alerts in flight. A real Application against the in-process Bot API st
 a temporary SQLite database and the real clock.
 
     .venv/bin/python -m benchmarks.alert_bench [--alerts N] [--in-flight N] [--wait S] [--tick S]
-                                               [--updater]
+                                               [--unfrozen] [--updater]
 
+`--unfrozen` leaves the start-up heap to the garbage collector, as before bot/operations/heap.py.
 `--updater` runs the same code with PTB's own Updater in place of the durable inbox (what
 fetching was before the inbox), to see what the inbox adds.
 
@@ -15,7 +16,12 @@ fetching was before the inbox), to see what the inbox adds.
     stand-in against the step's deadline (the previous step's time + its wait);
 (c) the bot's share of (a): SQL statements and event-loop CPU time from the getUpdates
     answer with the /crisis to the sendMessage of its first alert (benchmarks/crisis_path.py),
-    steadier than (a) on a shared machine.
+    steadier than (a) on a shared machine;
+(d) the bot's side of (a), timed in the stand-in: from its getUpdates answer with the /crisis
+    being ready to the bot's sendMessage with the alert read and parsed. It holds everything
+    (c) leaves out (both HTTP legs on loopback, the bot's HTTP client, the stand-in's encoding
+    of the one answer and parsing of the other); what (a) adds to it is the stand-in's own work
+    before and after, which Telegram's servers do in production.
 
 Not a test: the figures depend on the machine. Write them into docs/benchmarks.md.
 """
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import platform
@@ -44,12 +51,14 @@ from bot.app import build_application
 from bot.config.team import TeamConfig
 from bot.db import make_engine, make_sessionmaker
 from bot.models import Alert, AlertRecipient, Case, Coach, Phase, Role, SafetyStatus
+from bot.operations.heap import settled as settled_heap
 from bot.runtime import Runtime
 from bot.scheduling.clock import SystemClock
 from bot.services.alerts import lifecycle as alerts
 from bot.services.team.coaches import add_coach
 from bot.services.team.enrolment import create_invite, redeem
 from bot.standin import BotApiStandIn
+from bot.standin.methods import METHODS
 from bot.transport.poller import serving
 
 PEOPLE = {
@@ -138,7 +147,7 @@ async def main(args: argparse.Namespace) -> None:
     users = [(user_id, name.split()[0]) for name, (user_id, _) in PEOPLE.items()]
     async with stand_in(users, in_process=args.in_process) as standin:
         await standin.run(f"{DRIVER}:record")
-        latencies, path = await _run(args, config, engine, reporter, standin)
+        (latencies, bot_side), path = await _run(args, config, engine, reporter, standin)
         shown = await standin.run(f"{DRIVER}:shown")
 
     # (b) every escalation step's message against its deadline.
@@ -185,6 +194,7 @@ async def main(args: argparse.Namespace) -> None:
         f"raised {'spread over one wait' if args.spread else 'at once'}"
     )
     print(f"(a) /crisis -> first alert shown: {summary(latencies)}")
+    print(f"(d) the bot's side of (a): {summary(bot_side)}")
     if path.statements:
         print(
             f"(c) the bot's share of (a), /crisis fetched -> its first sendMessage: "
@@ -198,10 +208,16 @@ async def main(args: argparse.Namespace) -> None:
     else:
         print("(c) the bot's share of (a): n=0")
     print(f"(b) escalation step shown - deadline: {summary(lateness)}")
+    for generations, label in (((0, 1), "young"), ((2,), "full")):
+        pauses = [ms for generation, ms in path.collections if generation in generations]
+        worst = f", longest {max(pauses):.1f} ms" if pauses else ""
+        print(f"garbage collections in the bot's process, {label}: {len(pauses)}{worst}")
     print(f"duplicate alert messages: {duplicates}")
 
 
-async def _run(args, config, engine, reporter, standin) -> tuple[list[float], CrisisPath]:
+async def _run(
+    args, config, engine, reporter, standin
+) -> tuple[tuple[list[float], list[float]], CrisisPath]:
     """Runs the bot in this process while the driver in the stand-in's process raises alerts."""
     sessionmaker = make_sessionmaker(engine)
     runtime = Runtime(
@@ -213,7 +229,11 @@ async def _run(args, config, engine, reporter, standin) -> tuple[list[float], Cr
     # As `achtervang run` serves it: through the durable inbox (or, to compare, as PTB runs
     # it by itself, as before the inbox).
     polling = ptb_polling(app) if args.updater else serving(app, runtime, poll_timeout=1)
-    async with polling:
+    async with contextlib.AsyncExitStack() as served:
+        await served.enter_async_context(polling)
+        if not args.unfrozen:
+            # As `achtervang run` serves: the start-up heap frozen (bot/operations/heap.py).
+            served.enter_context(settled_heap())
         # The alerts in flight: raised straight in the database, sent by the alert tick.
         # All at once (a burst: they escalate in the same tick) or spread over one wait.
         for number in range(args.in_flight):
@@ -270,6 +290,33 @@ class _Recorder:
             return message
 
         world.new_message = recording
+        self._time_the_crises()
+
+    def _time_the_crises(self) -> None:
+        """When the stand-in hands a measured /crisis to the bot (its getUpdates answer is
+        ready) and when the bot's alert for it comes in (its sendMessage, read and parsed):
+        between the two is the bot's side of (a), and the rest is the stand-in's."""
+        self.handed: dict[str, float] = {}
+        self.came_in: dict[str, float] = {}
+        get_updates, send_message = METHODS["getupdates"], METHODS["sendmessage"]
+
+        async def timed_get_updates(world, params, uploads):
+            updates = await get_updates(world, params, uploads)
+            now = time.perf_counter()
+            for update in updates:
+                text = update.get("message", {}).get("text", "")
+                if text.startswith("/crisis M-"):
+                    self.handed.setdefault(text.split()[1], now)
+            return updates
+
+        def timed_send_message(world, params, uploads):
+            text = str(params.get("text", ""))
+            if text.startswith(PREFIX + "M-"):
+                code = text.split("\n", 1)[0].removeprefix(PREFIX)
+                self.came_in.setdefault(code, time.perf_counter())
+            return send_message(world, params, uploads)
+
+        METHODS["getupdates"], METHODS["sendmessage"] = timed_get_updates, timed_send_message
 
 
 def _recorder(standin: BotApiStandIn) -> _Recorder:
@@ -292,11 +339,13 @@ async def wait_background(standin: BotApiStandIn, count: int) -> None:
         await asyncio.sleep(0.01)
 
 
-async def crisis_rounds(standin: BotApiStandIn, count: int, pace: float) -> list[float]:
+async def crisis_rounds(
+    standin: BotApiStandIn, count: int, pace: float
+) -> tuple[list[float], list[float]]:
     """One /crisis at a time; each is taken with the piket coach's button as soon as it shows,
-    so the number in flight stays put."""
+    so the number in flight stays put. (a) for each, and the bot's side of it."""
     recorder = _recorder(standin)
-    latencies = []
+    latencies, bot_side = [], []
     for number in range(count):
         code = f"M-{number}"
         shown = recorder.waiting[(BRAM, code)] = asyncio.Event()
@@ -313,6 +362,7 @@ async def crisis_rounds(standin: BotApiStandIn, count: int, pace: float) -> list
             }
             raise RuntimeError(f"no alert for {code} in 30 s; last bot messages: {said}") from None
         latencies.append((time.perf_counter() - started) * 1000)
+        bot_side.append((recorder.came_in[code] - recorder.handed[code]) * 1000)
         message = recorder.last[(BRAM, code)]
         take = next(
             button["callback_data"]
@@ -325,7 +375,7 @@ async def crisis_rounds(standin: BotApiStandIn, count: int, pace: float) -> list
         # Telegram allows 30 messages a second and the bot's rate limiter keeps to that;
         # alerts back to back would time the limiter's queue.
         await asyncio.sleep(pace)
-    return latencies
+    return latencies, bot_side
 
 
 async def shown(standin: BotApiStandIn) -> dict[tuple[int, str], list[float]]:
@@ -355,6 +405,11 @@ def parse() -> argparse.Namespace:
         help="run the stand-in in the bot's process and event loop (the old set-up)",
     )
     parser.add_argument("--settle", type=float, default=3.0, help="seconds to run on after (a)")
+    parser.add_argument(
+        "--unfrozen",
+        action="store_true",
+        help="leave the start-up heap to the garbage collector (to compare)",
+    )
     parser.add_argument(
         "--updater",
         action="store_true",

@@ -1,5 +1,6 @@
 """The bot's own share of a /crisis: from the getUpdates answer that brings it to the
-sendMessage of its first alert, the SQL statements run and the event loop's CPU time.
+sendMessage of its first alert, the SQL statements run and the event loop's CPU time; and the
+garbage collector's pauses in the bot's process while it is traced.
 
 On a shared VM the end-to-end latency of one run can move by half between runs; these two
 figures move far less, so they show what a change to the crisis path did. The statements are
@@ -9,6 +10,7 @@ handled while a scheduler tick ran shares the event loop with it; those are coun
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,6 +42,16 @@ class CrisisPath:
     with_tick_ms: list[float] = field(default_factory=list)
     open: _Span | None = None
     ticks_running: int = 0
+    # Every garbage collection in this process meanwhile: (generation, pause in ms).
+    collections: list[tuple[int, float]] = field(default_factory=list)
+    _collecting: float = 0.0
+
+    def collection(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._collecting = time.perf_counter()
+        else:
+            pause = (time.perf_counter() - self._collecting) * 1000
+            self.collections.append((info["generation"], pause))
 
     def arrived(self) -> None:
         self.open = _Span(time.perf_counter(), time.thread_time(), with_tick=self.ticks_running > 0)
@@ -101,12 +113,14 @@ def traced(app: TeamApplication, engine: AsyncEngine, marker: bytes) -> Iterator
     for request, original in zip(requests, originals, strict=True):
         request.do_request = wrap(original)  # type: ignore[method-assign]
     event.listen(engine.sync_engine, "before_cursor_execute", path.statement)
+    gc.callbacks.append(path.collection)
     # The job callbacks look these up in the module at every tick.
     jobs.run_alert_tick, jobs.run_tick = (watched(tick) for tick in ticks)
     try:
         yield path
     finally:
         jobs.run_alert_tick, jobs.run_tick = ticks
+        gc.callbacks.remove(path.collection)
         event.remove(engine.sync_engine, "before_cursor_execute", path.statement)
         for request, original in zip(requests, originals, strict=True):
             request.do_request = original  # type: ignore[method-assign]
