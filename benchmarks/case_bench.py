@@ -55,6 +55,7 @@ from bot.runtime import Runtime
 from bot.scheduling.clock import SystemClock
 from bot.services.audit import trail as audit
 from bot.standin import BotApiStandIn
+from bot.transport.bot_api_http import AiohttpRequest
 from bot.transport.poller import serving
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -251,8 +252,11 @@ _SERVING = "benchmark_serving"
 
 
 def echo_bot(standin, callback) -> Application:
+    # The bot's own HTTP client (bot/transport/bot_api_http.py): the floor has the same HTTP.
     bot = (
         ApplicationBuilder()
+        .request(AiohttpRequest(connection_pool_size=256))
+        .get_updates_request(AiohttpRequest())
         .token(standin.token)
         .base_url(standin.base_url)
         .base_file_url(standin.base_file_url)

@@ -23,7 +23,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from telegram.ext import Application, ExtBot
-from telegram.request import HTTPXRequest
 
 from benchmarks import case_bench
 from benchmarks.remote_standin import stand_in
@@ -31,6 +30,7 @@ from bot import event_loop
 from bot.app import build_application
 from bot.handlers import access, case_card
 from bot.standin import BotApiStandIn
+from bot.transport.bot_api_http import AiohttpRequest
 
 DRIVER = "benchmarks.case_stages:drive"
 STAGES = (
@@ -72,7 +72,7 @@ def _instrument() -> None:
         return updates
 
     ExtBot.get_updates = fetching
-    do_request = HTTPXRequest.do_request
+    do_request = AiohttpRequest.do_request
 
     async def requesting(self, url, method, *args, **kwargs):
         sending = url.endswith("/sendMessage")
@@ -83,7 +83,7 @@ def _instrument() -> None:
             _mark("sent")
         return result
 
-    HTTPXRequest.do_request = requesting
+    AiohttpRequest.do_request = requesting  # type: ignore[method-assign]
     access.gate = _timed(access.gate, "gate", "gated")
     handler = case_card.HANDLERS[0]
     handler.callback = _timed(handler.callback, "handler")

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from telegram.error import NetworkError, TimedOut
-from telegram.request import HTTPXRequest
 
 from bot.operations import metrics
+from bot.transport.bot_api_http import AiohttpRequest
 
 
-class CountingRequest(HTTPXRequest):
+class CountingRequest(AiohttpRequest):
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         try:
             code, payload = await super().do_request(*args, **kwargs)
@@ -27,7 +27,7 @@ class CountingRequest(HTTPXRequest):
 
 
 def requests() -> dict[str, CountingRequest]:
-    """ApplicationBuilder's own defaults (pool sizes), with counting."""
+    """ApplicationBuilder's own pool sizes, with counting."""
     return {
         "request": CountingRequest(connection_pool_size=256),
         "get_updates_request": CountingRequest(connection_pool_size=1),

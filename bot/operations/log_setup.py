@@ -16,9 +16,10 @@ from typing import TextIO
 
 from bot.operations.log_privacy import HideExceptionText
 
-# Every scheduler tick (APScheduler), every Bot API request (httpx, whose lines carry the
-# token in the URL), every request the sandbox page makes (aiohttp.access), and every
-# second-channel send (apprise: its lines name the recipient's address).
+# Every scheduler tick (APScheduler), every HTTP request made through httpx (PTB's own client,
+# whose lines carry the token in the URL; the bot's Bot API client logs at DEBUG only), every
+# request the sandbox page makes (aiohttp.access), and every second-channel send (apprise: its
+# lines name the recipient's address).
 CHATTY = ("apscheduler", "httpx", "httpcore", "aiohttp.access", "apprise")
 # Schema commands report what they did in one translated line; Alembic's own lines add nothing.
 QUIET_AT_INFO = ("alembic",)

@@ -1,6 +1,6 @@
 """What `achtervang run` writes to its log while it works: what an operator needs, nothing else.
 
-No line per scheduler tick or per Bot API request at INFO, never the bot token (httpx puts it
+No line per scheduler tick or per Bot API request at INFO, never the bot token (the Bot API client puts it
 in every URL it logs), never a case code above DEBUG; LOG_FORMAT=json gives one JSON object
 per line.
 """
@@ -77,7 +77,9 @@ async def test_debug_log_shows_requests_with_the_token_blanked(
 ):
     log = await run_briefly(standin, database_url, tmp_path, LOG_LEVEL="debug")
 
-    requests = [line for line in log.splitlines() if " httpx: HTTP Request:" in line]
+    requests = [
+        line for line in log.splitlines() if " bot.transport.bot_api_http: HTTP Request:" in line
+    ]
     assert requests, log[-2000:]
     assert all("/bot<token>/" in line for line in requests), requests[:3]
     assert standin.token not in log

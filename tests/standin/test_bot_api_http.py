@@ -1,0 +1,98 @@
+"""The bot's HTTP client for the Bot API (bot/transport/bot_api_http.py) against the stand-in
+over loopback: what the rest of the bot relies on from PTB's httpx client holds for it."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+from telegram import Bot
+from telegram.error import BadRequest, NetworkError, TimedOut
+
+from bot.standin.standin import BotApiStandIn
+from bot.transport.bot_api_http import AiohttpRequest
+
+ANNA = 1001
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotApiStandIn]:
+    async with BotApiStandIn() as server:
+        server.add_user(ANNA, "Anna")
+        server.open_chat(ANNA)
+        yield server
+
+
+@pytest.fixture
+async def bot(standin: BotApiStandIn) -> AsyncIterator[Bot]:
+    client = Bot(
+        standin.token,
+        base_url=standin.base_url,
+        request=AiohttpRequest(connection_pool_size=8),
+        get_updates_request=AiohttpRequest(),
+    )
+    async with client:
+        yield client
+
+
+async def test_a_message_arrives_as_sent(bot: Bot, standin: BotApiStandIn) -> None:
+    sent = await bot.send_message(ANNA, "Crisis bij GZ-1042: moeder belt 🚨", parse_mode=None)
+
+    assert sent.text == "Crisis bij GZ-1042: moeder belt 🚨"
+    assert [m["text"] for m in standin.bot_messages(ANNA)] == [sent.text]
+
+
+async def test_a_file_arrives_with_its_name_and_content(bot: Bot, standin: BotApiStandIn) -> None:
+    ics = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    await bot.send_document(ANNA, ics, filename="piket.ics", caption="Piket")
+
+    [document] = standin.documents(ANNA)
+    assert document["file_name"] == "piket.ics"
+    assert document["content"] == ics
+
+
+async def test_an_answer_that_is_too_slow_is_a_timeout(bot: Bot, standin: BotApiStandIn) -> None:
+    standin.slow_next("sendMessage", 1.0)
+
+    with pytest.raises(TimedOut):
+        await bot.send_message(ANNA, "Hallo", read_timeout=0.2)
+
+
+async def test_a_dropped_connection_is_a_network_error(bot: Bot, standin: BotApiStandIn) -> None:
+    standin.fail_next("sendMessage", drop=True)
+
+    with pytest.raises(NetworkError) as raised:
+        await bot.send_message(ANNA, "Hallo")
+    assert not isinstance(raised.value, TimedOut)
+    await bot.send_message(ANNA, "Hallo")  # the next call gets through on a new connection
+    assert [m["text"] for m in standin.bot_messages(ANNA)] == ["Hallo"]
+
+
+async def test_an_error_answer_is_telegrams_error(bot: Bot, standin: BotApiStandIn) -> None:
+    standin.fail_next("sendMessage", error_code=400, description="Bad Request: chat not found")
+
+    with pytest.raises(BadRequest, match=r"[Cc]hat not found"):
+        await bot.send_message(ANNA, "Hallo")
+
+
+async def test_no_server_is_a_network_error(standin: BotApiStandIn) -> None:
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        # A port nobody listens on: the stand-in's, after it stopped.
+        url = standin.base_url
+        await standin.stop()
+        with pytest.raises(NetworkError):
+            await request.post(f"{url}{standin.token}/getMe")
+    finally:
+        await request.shutdown()
+
+
+async def test_it_must_be_initialized_and_can_be_again(standin: BotApiStandIn) -> None:
+    request = AiohttpRequest()
+    # PTB wraps what its HTTP client raises, as it does for httpx's.
+    with pytest.raises(NetworkError, match="not initialized"):
+        await request.post(f"{standin.base_url}{standin.token}/getMe")
+    for _ in range(2):
+        await request.initialize()
+        me = await request.post(f"{standin.base_url}{standin.token}/getMe")
+        assert me["is_bot"] is True
+        await request.shutdown()
