@@ -10,8 +10,9 @@ it); PTB's own aiohttp request lives in ptbcontrib, which is not published on Py
 The contract is PTB's `BaseRequest`, and what the rest of the bot relies on keeps httpx's
 meaning: a timeout (connecting, waiting for a free connection, reading) is `TimedOut`, any
 other failure to get an answer is `NetworkError`, and an answer with an error status comes back
-as status and body for PTB to turn into its exceptions. PTB's defaults are kept: 5 s to
-connect, to read and to write, 1 s to wait for a connection from the pool."""
+as status and body for PTB to turn into its exceptions; a proxy set in the environment
+(HTTPS_PROXY) is used. PTB's defaults are kept: 5 s to connect, to read and to write, 1 s to
+wait for a connection from the pool."""
 
 from __future__ import annotations
 
@@ -48,6 +49,9 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
                 timeout=aiohttp.ClientTimeout(total=None),
+                # As httpx did: a proxy named in HTTPS_PROXY / HTTP_PROXY (and NO_PROXY) is
+                # used, for a municipal network that reaches Telegram only through one.
+                trust_env=True,
             )
 
     async def shutdown(self) -> None:

@@ -1,8 +1,8 @@
 """What `achtervang run` writes to its log while it works: what an operator needs, nothing else.
 
-No line per scheduler tick or per Bot API request at INFO, never the bot token (the Bot API client puts it
-in every URL it logs), never a case code above DEBUG; LOG_FORMAT=json gives one JSON object
-per line.
+No line per scheduler tick or per Bot API request at INFO, never the bot token (the Bot API
+client puts it in every URL it logs), never a case code above DEBUG; LOG_FORMAT=json gives one
+JSON object per line.
 """
 
 from __future__ import annotations

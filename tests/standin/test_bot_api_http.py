@@ -4,6 +4,7 @@ over loopback: what the rest of the bot relies on from PTB's httpx client holds 
 from collections.abc import AsyncIterator
 
 import pytest
+from aiohttp import web
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, TimedOut
 
@@ -96,3 +97,36 @@ async def test_it_must_be_initialized_and_can_be_again(standin: BotApiStandIn) -
         me = await request.post(f"{standin.base_url}{standin.token}/getMe")
         assert me["is_bot"] is True
         await request.shutdown()
+
+
+async def test_a_proxy_named_in_the_environment_is_used(
+    standin: BotApiStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    async def proxy(request: web.Request) -> web.Response:
+        # A forward proxy is asked for the whole URL; this one answers getMe itself.
+        asked.append(str(request.url))
+        return web.json_response({"ok": True, "result": {"id": 1, "is_bot": True}})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", proxy)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        me = await request.post(f"{standin.base_url}{standin.token}/getMe")
+    finally:
+        await request.shutdown()
+        await runner.cleanup()
+
+    assert me["is_bot"] is True
+    assert [url.rsplit("/", 1)[-1] for url in asked] == ["getMe"]
+    assert not [name for name, _ in standin.calls if name == "getMe"]
