@@ -11,15 +11,18 @@ The contract is PTB's `BaseRequest`, and what the rest of the bot relies on keep
 meaning: a timeout (connecting, waiting for a free connection, reading) is `TimedOut`, any
 other failure to get an answer is `NetworkError`, and an answer with an error status comes back
 as status and body for PTB to turn into its exceptions; a proxy set in the environment
-(HTTPS_PROXY) is used. PTB's defaults are kept: 5 s to connect, to read and to write, 1 s to
-wait for a connection from the pool."""
+(HTTPS_PROXY) is used, and the same certificates are trusted. PTB's defaults are kept: 5 s to
+connect, to read and to write, 1 s to wait for a connection from the pool."""
 
 from __future__ import annotations
 
 import logging
+import os
+import ssl
 from typing import Any
 
 import aiohttp
+import certifi
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
@@ -47,7 +50,7 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=trust_store()),
                 timeout=aiohttp.ClientTimeout(total=None),
                 # As httpx did: a proxy named in HTTPS_PROXY / HTTP_PROXY (and NO_PROXY) is
                 # used, for a municipal network that reaches Telegram only through one.
@@ -98,6 +101,16 @@ class AiohttpRequest(BaseRequest):
         # As httpx logs it, at DEBUG only; the log's formatter blanks the token in the URL.
         log.debug('HTTP Request: %s %s "%s"', method, url, answer[0])
         return answer
+
+
+def trust_store() -> ssl.SSLContext:
+    """The certificates httpx trusted: SSL_CERT_FILE or SSL_CERT_DIR where set, else certifi's
+    bundle rather than the system's (a slim container image may have no CA store at all)."""
+    if os.environ.get("SSL_CERT_FILE"):
+        return ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
+    if os.environ.get("SSL_CERT_DIR"):
+        return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def _given(value: ODVInput[float], default: float) -> float | None:
