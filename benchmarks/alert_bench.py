@@ -230,10 +230,10 @@ async def _run(
     # it by itself, as before the inbox).
     polling = ptb_polling(app) if args.updater else serving(app, runtime, poll_timeout=1)
     async with contextlib.AsyncExitStack() as served:
-        await served.enter_async_context(polling)
         if not args.unfrozen:
             # As `achtervang run` serves: the start-up heap frozen (bot/operations/heap.py).
             served.enter_context(settled_heap())
+        await served.enter_async_context(polling)
         # The alerts in flight: raised straight in the database, sent by the alert tick.
         # All at once (a burst: they escalate in the same tick) or spread over one wait.
         for number in range(args.in_flight):

@@ -94,15 +94,16 @@ async def run_active(
         base_file_url=settings.base_file_url,
     )
     # The inbox poller runs PTB's start-up and shut-down steps around the durable inbox;
-    # leadership decides when it runs.
-    async with serving(application, runtime) as poller:
-        assert poller.polling is not None
-        with heap.settled():
+    # leadership decides when it runs. The heap is settled before the first update is fetched:
+    # its one full collection then holds up no crisis stored while the bot was down.
+    with heap.settled():
+        async with serving(application, runtime) as poller:
+            assert poller.polling is not None
             ended = await _until_stopped_lost_or_ended(leadership, stop, poller.polling)
-        if ended == "lost":
-            log.error("no longer the active instance: stopped polling and scheduling")
-        if ended == "polling" and not poller.polling.cancelled():
-            poller.polling.result()  # re-raises e.g. InvalidToken: one clear error, no retry
+            if ended == "lost":
+                log.error("no longer the active instance: stopped polling and scheduling")
+            if ended == "polling" and not poller.polling.cancelled():
+                poller.polling.result()  # re-raises e.g. InvalidToken: one clear error
     await _hand_back(runtime)
 
 
