@@ -12,7 +12,13 @@ meaning: a timeout (connecting, waiting for a free connection, reading) is `Time
 other failure to get an answer is `NetworkError`, and an answer with an error status comes back
 as status and body for PTB to turn into its exceptions; a proxy set in the environment
 (HTTPS_PROXY) is used, and the same certificates are trusted. PTB's defaults are kept: 5 s to
-connect, to read and to write, 1 s to wait for a connection from the pool."""
+connect, to read and to write, 1 s to wait for a connection from the pool.
+
+The proxy is looked up once per host, not by aiohttp's `trust_env` on every request: that
+hands two look-ups (the proxy variables, ~/.netrc) to a thread on every call, two trips to
+another thread and back on the way to each alert. A changed proxy setting takes a restart, as
+any other setting does. ~/.netrc is read only for the proxy's password: the Bot API's own
+credential is the token in the URL."""
 
 from __future__ import annotations
 
@@ -23,24 +29,29 @@ from typing import Any
 
 import aiohttp
 import certifi
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
 
 log = logging.getLogger(__name__)
 
 _CONNECT = _READ = _WRITE = 5.0
 _POOL = 1.0
 
+_Proxy = tuple[URL | None, aiohttp.BasicAuth | None]
+
 
 class AiohttpRequest(BaseRequest):
-    __slots__ = ("_pool_size", "_session")
+    __slots__ = ("_pool_size", "_proxies", "_session")
 
     def __init__(self, connection_pool_size: int = 1) -> None:
         self._pool_size = connection_pool_size
         # Made in initialize(): an aiohttp session belongs to the event loop it was made on.
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str | None, int | None], _Proxy] = {}
 
     @property
     def read_timeout(self) -> float:
@@ -52,10 +63,8 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=trust_store()),
                 timeout=aiohttp.ClientTimeout(total=None),
-                # As httpx did: a proxy named in HTTPS_PROXY / HTTP_PROXY (and NO_PROXY) is
-                # used, for a municipal network that reaches Telegram only through one.
-                trust_env=True,
             )
+            self._proxies.clear()
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -85,13 +94,17 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect,
             sock_read=read,
         )
+        target = URL(url)
+        proxy, proxy_auth = self._proxy_for(target)
         try:
             async with self._session.request(
                 method,
-                url,
+                target,
                 data=_body(request_data),
                 headers={"User-Agent": self.USER_AGENT},
                 timeout=timeout,
+                proxy=proxy,
+                proxy_auth=proxy_auth,
             ) as response:
                 answer = response.status, await response.read()
         except TimeoutError as err:  # aiohttp's timeouts are TimeoutError (and ClientError)
@@ -101,6 +114,19 @@ class AiohttpRequest(BaseRequest):
         # As httpx logs it, at DEBUG only; the log's formatter blanks the token in the URL.
         log.debug('HTTP Request: %s %s "%s"', method, url, answer[0])
         return answer
+
+    def _proxy_for(self, url: URL) -> _Proxy:
+        """As httpx did: the proxy named in HTTPS_PROXY / HTTP_PROXY unless NO_PROXY names the
+        host, for a municipal network that reaches Telegram only through one."""
+        origin = (url.scheme, url.host, url.port)
+        found = self._proxies.get(origin)
+        if found is None:
+            try:
+                found = get_env_proxy_for_url(url)
+            except LookupError:
+                found = (None, None)
+            self._proxies[origin] = found
+        return found
 
 
 def trust_store() -> ssl.SSLContext:

@@ -130,3 +130,21 @@ async def test_a_proxy_named_in_the_environment_is_used(
     assert me["is_bot"] is True
     assert [url.rsplit("/", 1)[-1] for url in asked] == ["getMe"]
     assert not [name for name, _ in standin.calls if name == "getMe"]
+
+
+async def test_a_host_named_in_no_proxy_is_reached_directly(
+    standin: BotApiStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A proxy that answers nothing: were it asked, the call would fail.
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.delenv("no_proxy", raising=False)
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        me = await request.post(f"{standin.base_url}{standin.token}/getMe")
+    finally:
+        await request.shutdown()
+
+    assert me["is_bot"] is True
+    assert [name for name, _ in standin.calls if name == "getMe"] == ["getMe"]
