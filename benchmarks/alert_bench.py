@@ -43,6 +43,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from benchmarks import machine_speed
 from benchmarks.case_bench import ptb_polling
 from benchmarks.crisis_path import CrisisPath, traced
 from benchmarks.remote_standin import stand_in
@@ -145,10 +146,12 @@ async def main(args: argparse.Namespace) -> None:
     reporter = coaches["Eva Mulder"]
 
     users = [(user_id, name.split()[0]) for name, (user_id, _) in PEOPLE.items()]
+    speed_before = machine_speed.reference_ms()
     async with stand_in(users, in_process=args.in_process) as standin:
         await standin.run(f"{DRIVER}:record")
         (latencies, bot_side), path = await _run(args, config, engine, reporter, standin)
         shown = await standin.run(f"{DRIVER}:shown")
+    speed_after = machine_speed.reference_ms()
 
     # (b) every escalation step's message against its deadline.
     waits = [step.wait.total_seconds() for step in config.alerts.chain]
@@ -187,6 +190,10 @@ async def main(args: argparse.Namespace) -> None:
     print(f"database: {engine.dialect.name}")
     print(
         f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
+    print(
+        f"machine speed: reference work {speed_before:.1f} ms before the run, "
+        f"{speed_after:.1f} ms after (lower is faster; benchmarks/machine_speed.py)"
     )
     print(
         f"config: {args.in_flight} alerts in flight, chain first/second_line/team_lead "

@@ -21,6 +21,7 @@ CASES = {
         "(a) /crisis -> first alert shown: n=8",
         # The probe of the bot's share found the measured alerts' requests.
         "(c) the bot's share of (a), /crisis fetched -> its first sendMessage: statements",
+        "machine speed: reference work",
     ),
     "case_bench": (["--lookups", "4", "--rounds", "1", "--no-postgres"], "/case"),
     "case_stages": (["--lookups", "4"], "answer stored"),
