@@ -13,7 +13,7 @@ fetching was before the inbox), to see what the inbox adds.
     alert message appearing in the piket coach's chat, one alert at a time, each for a
     family of its own that the bot knows (its coach away or not is looked up for the card;
     `--unknown-codes` for codes it does not know, as this benchmark measured before 27 Nov
-    2026 at 08:00 UTC: a shorter path), while
+    2026 at 07:37 UTC: a shorter path), while
     `--in-flight` other alerts keep escalating around the chain (repeat on);
 (b) lateness: for every escalation step of those alerts, when its message appeared in the
     stand-in against the step's deadline (the previous step's time + its wait);
