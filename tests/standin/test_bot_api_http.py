@@ -119,12 +119,9 @@ async def test_a_proxy_named_in_the_environment_is_used(
     for name in ("NO_PROXY", "no_proxy"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
-    request = AiohttpRequest()
-    await request.initialize()
     try:
-        me = await request.post(f"{standin.base_url}{standin.token}/getMe")
+        me = await _get_me(standin)
     finally:
-        await request.shutdown()
         await runner.cleanup()
 
     assert me["is_bot"] is True
@@ -139,12 +136,17 @@ async def test_a_host_named_in_no_proxy_is_reached_directly(
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     monkeypatch.delenv("no_proxy", raising=False)
-    request = AiohttpRequest()
-    await request.initialize()
-    try:
-        me = await request.post(f"{standin.base_url}{standin.token}/getMe")
-    finally:
-        await request.shutdown()
+    me = await _get_me(standin)
 
     assert me["is_bot"] is True
     assert [name for name, _ in standin.calls if name == "getMe"] == ["getMe"]
+
+
+async def _get_me(standin: BotApiStandIn) -> dict:
+    """One getMe through a client made now, so that it reads the environment as set."""
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        return await request.post(f"{standin.base_url}{standin.token}/getMe")
+    finally:
+        await request.shutdown()
